@@ -1,0 +1,24 @@
+"""Norwegian text helpers: sorting with æ, ø, å after z."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Norwegian alphabet order: a–z, then æ, ø, å. Letters with diacritics (Sámi á, č, đ, ŋ, š, ŧ, ž,
+# and é, ü …) sort with their base letter, as in Norwegian dictionaries.
+_LAST_LETTERS = {"æ": "z\u0001", "ä": "z\u0001", "ø": "z\u0002", "ö": "z\u0002", "å": "z\u0003"}
+_BASE_LETTERS = {"đ": "d", "ŋ": "n", "ŧ": "t"}
+
+
+def norwegian_key(text: str) -> tuple[str, str]:
+    """A sort key that orders strings the Norwegian way; ties fall back to the exact text."""
+    primary = []
+    for char in text.casefold():
+        if char in _LAST_LETTERS:
+            primary.append(_LAST_LETTERS[char])
+        elif char in _BASE_LETTERS:
+            primary.append(_BASE_LETTERS[char])
+        else:
+            decomposed = unicodedata.normalize("NFD", char)
+            primary.append(decomposed[0])
+    return "".join(primary), text

@@ -1,0 +1,79 @@
+"""Loading the reference data of counties and municipalities from the files in data/."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from ehelsenord.municipalities.models import County, Municipality
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _upsert(model: type, pk: str, values: dict[str, object]) -> str:
+    """Create or update one row; returns 'created', 'updated' or 'unchanged'."""
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        model.objects.create(pk=pk, **values)
+        return "created"
+    changed = [field for field, value in values.items() if getattr(obj, field) != value]
+    if not changed:
+        return "unchanged"
+    for field in changed:
+        setattr(obj, field, values[field])
+    obj.save(update_fields=changed)
+    return "updated"
+
+
+@transaction.atomic
+def geography_load(*, region_counties: list[str] | None = None) -> LoadResult:
+    """Load the 15 counties and 357 municipalities (2024 structure) and mark the region.
+
+    Idempotent: a second run changes nothing. The region is the set of counties in
+    settings.REGION_COUNTIES unless given.
+    """
+    region = set(region_counties if region_counties is not None else settings.REGION_COUNTIES)
+    outcomes: list[str] = []
+    for row in _read_csv("counties.csv"):
+        outcomes.append(
+            _upsert(County, row["number"], {"name": row["name"], "name_nb": row["name_nb"], "in_region": row["number"] in region})
+        )
+    for row in _read_csv("municipalities.csv"):
+        values: dict[str, object] = {
+            "name": row["name"],
+            "name_nb": row["name_nb"],
+            "name_other": row["name_other"],
+            "name_other_language": row["name_other_language"],
+            "name_other2": row["name_other2"],
+            "name_other2_language": row["name_other2_language"],
+            "county_id": row["county_number"],
+            "population": int(row["population"]),
+            "population_date": date.fromisoformat(row["population_date"]),
+            "latitude": Decimal(row["latitude"]),
+            "longitude": Decimal(row["longitude"]),
+            "area_km2": Decimal(row["area_km2"]),
+            "organization_number": row["organization_number"],
+            "in_sami_language_area": row["in_sami_language_area"] == "true",
+        }
+        outcomes.append(_upsert(Municipality, row["number"], values))
+    return LoadResult(
+        created=outcomes.count("created"), updated=outcomes.count("updated"), unchanged=outcomes.count("unchanged")
+    )

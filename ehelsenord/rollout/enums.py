@@ -1,0 +1,24 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TrafficLight(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    DELAYED = "delayed", _("Delayed")
+
+
+class Evidence(models.TextChoices):
+    SELF_REPORTED = "self_reported", _("Self-reported")
+    DOCUMENTED = "documented", _("Documented")
+
+
+class ChangeSource(models.TextChoices):
+    WEB = "web", _("Web page")
+    IMPORT = "import", _("Spreadsheet import")
+    API = "api", _("API")
+    DEMO = "demo", _("Demo data")
+
+
+# The fields of a record that a person can change, in display order.
+TRACKED_FIELDS = ("phase", "traffic_light", "note", "target_date", "go_live_date", "evidence")

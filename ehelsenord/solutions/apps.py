@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SolutionsConfig(AppConfig):
+    name = "ehelsenord.solutions"
+    label = "solutions"
