@@ -1,0 +1,66 @@
+"""Input validation for changing a record. Views pass cleaned_data to implementation_update."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ehelsenord.core.forms import DesignsystemetMixin
+from ehelsenord.rollout.enums import Evidence, TrafficLight
+from ehelsenord.rollout.selectors import RecordView
+from ehelsenord.rollout.services import NOTE_MAX_LENGTH
+from ehelsenord.solutions.models import Phase
+
+PATIENT_DATA_REMINDER = _("One line, no patient data or other personal health information.")
+
+
+class RecordForm(DesignsystemetMixin, forms.Form):
+    """Every field of one record; the phase choices come from the solution's template."""
+
+    phase = forms.ChoiceField(label=_("Phase"))
+    traffic_light = forms.ChoiceField(label=_("Traffic light"), choices=TrafficLight.choices)
+    note = forms.CharField(
+        label=_("Note"), max_length=NOTE_MAX_LENGTH, required=False, help_text=PATIENT_DATA_REMINDER
+    )
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    go_live_date = forms.DateField(
+        label=_("Go-live date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    evidence = forms.ChoiceField(label=_("Evidence"), choices=Evidence.choices)
+
+    def __init__(self, *args: Any, record: RecordView, **kwargs: Any) -> None:
+        self.record = record
+        self.phases: dict[str, Phase] = {phase.key: phase for phase in record.solution.phase_template.phases.all()}
+        kwargs.setdefault(
+            "initial",
+            {
+                "phase": record.phase.key,
+                "traffic_light": record.traffic_light,
+                "note": record.note,
+                "target_date": record.target_date,
+                "go_live_date": record.go_live_date,
+                "evidence": record.evidence,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].choices = [(key, phase.name) for key, phase in self.phases.items()]
+
+    def clean_phase(self) -> Phase:
+        return self.phases[self.cleaned_data["phase"]]
+
+    def changes(self) -> dict[str, Any]:
+        """The submitted values, ready for implementation_update (only the fields this form has)."""
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class QuickUpdateForm(RecordForm):
+    """The matrix's quick update: phase, traffic light and note only."""
+
+    def __init__(self, *args: Any, record: RecordView, **kwargs: Any) -> None:
+        super().__init__(*args, record=record, **kwargs)
+        for name in ("target_date", "go_live_date", "evidence"):
+            del self.fields[name]
+        self.fields["phase"].widget = forms.RadioSelect(choices=self.fields["phase"].choices)
+        self.fields["traffic_light"].widget = forms.RadioSelect(choices=TrafficLight.choices)
