@@ -62,5 +62,5 @@ class QuickUpdateForm(RecordForm):
         super().__init__(*args, record=record, **kwargs)
         for name in ("target_date", "go_live_date", "evidence"):
             del self.fields[name]
-        self.fields["phase"].widget = forms.RadioSelect(choices=self.fields["phase"].choices)
-        self.fields["traffic_light"].widget = forms.RadioSelect(choices=TrafficLight.choices)
+        self.fields["phase"].widget = forms.RadioSelect(attrs={"class": "ds-input"}, choices=self.fields["phase"].choices)
+        self.fields["traffic_light"].widget = forms.RadioSelect(attrs={"class": "ds-input"}, choices=TrafficLight.choices)
