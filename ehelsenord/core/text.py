@@ -6,7 +6,8 @@ import unicodedata
 
 # Norwegian alphabet order: a–z, then æ, ø, å. Letters with diacritics (Sámi á, č, đ, ŋ, š, ŧ, ž,
 # and é, ü …) sort with their base letter, as in Norwegian dictionaries.
-_LAST_LETTERS = {"æ": "z\u0001", "ä": "z\u0001", "ø": "z\u0002", "ö": "z\u0002", "å": "z\u0003"}
+# "{", "|" and "}" are the characters right after "z" in code point order.
+_LAST_LETTERS = {"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"}
 _BASE_LETTERS = {"đ": "d", "ŋ": "n", "ŧ": "t"}
 
 
