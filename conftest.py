@@ -84,3 +84,51 @@ def reader(db: Any) -> Any:
     from ehelsenord.accounts.tests.factories import UserFactory
 
     return UserFactory(role=Role.READER, full_name="Lise Leser")
+
+
+class _SmtpCollector:
+    """An aiosmtpd handler that keeps every message it receives, parsed."""
+
+    def __init__(self) -> None:
+        from email.message import EmailMessage
+
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import email
+        import email.policy
+        from email.message import EmailMessage
+
+        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Any:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); Django sends its mail there while the test runs.
+
+    Yields the collector: `.messages` holds the received mail as email.message.EmailMessage.
+    """
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    collector = _SmtpCollector()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    try:
+        yield collector
+    finally:
+        controller.stop()

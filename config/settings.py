@@ -45,7 +45,7 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}.") from error
 
 
-def env_list(name: str, default: str) -> list[str]:
+def env_list(name: str, default: str | None) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "ehelsenord.dashboards",
     "ehelsenord.api",
     "ehelsenord.demo",
-    "django.contrib.admin",
+    "ehelsenord.accounts.adminconfig.AdminConfig",  # django.contrib.admin with our AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -52,6 +52,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name or self.email
+
     @property
     def is_coordinator(self) -> bool:
         return self.role in COORDINATOR_ROLES

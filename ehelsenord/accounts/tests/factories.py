@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import factory
 
@@ -28,6 +28,8 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     @factory.post_generation
     def finish(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
-            self.is_staff = self.role == Role.NETWORK_ADMIN
-            self.is_superuser = self.role == Role.NETWORK_ADMIN
-            self.save()
+            # factory_boy passes the created User as the first argument.
+            user = cast(User, self)
+            user.is_staff = user.role == Role.NETWORK_ADMIN
+            user.is_superuser = user.role == Role.NETWORK_ADMIN
+            user.save()

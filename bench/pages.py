@@ -1,0 +1,198 @@
+"""Benchmark: server time and query count of the main pages on the national data set.
+
+Builds 357 municipalities × the whole catalogue, with five years of monthly history per record,
+in a separate database (default: a fresh SQLite file under bench/results/; set BENCH_DATABASE_URL
+to use PostgreSQL), then measures 20 requests per page through Django's test client (server time
+only: no network, no browser). Prints a table and, on its last line, one JSON object.
+
+    .venv/bin/python bench/pages.py
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+RESULTS.mkdir(parents=True, exist_ok=True)
+DB_FILE = RESULTS / "pages.sqlite3"
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{DB_FILE}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+os.environ["DATABASE_CONN_MAX_AGE"] = "0"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+REQUESTS = 20
+HISTORY_MONTHS = 60
+
+
+def build_dataset() -> dict[str, int]:
+    from ehelsenord.accounts.enums import Role
+    from ehelsenord.accounts.models import User
+    from ehelsenord.municipalities.models import Municipality
+    from ehelsenord.rollout.enums import ChangeSource, Evidence, TrafficLight
+    from ehelsenord.rollout.models import Implementation, ImplementationChange
+    from ehelsenord.solutions.selectors import solution_list
+
+    if DB_FILE.exists() and "BENCH_DATABASE_URL" not in os.environ:
+        DB_FILE.unlink()
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    user = User.objects.create_user("bench@ehelsenord.example", "bench-password-123", full_name="Bench Koordinator")
+    user.role = Role.EHEALTH_CONTACT
+    user.save()
+    rng = random.Random(357)
+    now = datetime(2026, 11, 27, 12, tzinfo=UTC)
+    records = []
+    solutions = solution_list()
+    for municipality in Municipality.objects.all():
+        for solution in solutions:
+            phases = list(solution.phase_template.phases.all())
+            phase = phases[rng.randrange(len(phases))]
+            records.append(
+                Implementation(
+                    municipality=municipality,
+                    solution=solution,
+                    phase=phase,
+                    traffic_light=rng.choice(TrafficLight.values),
+                    note=f"Notat {rng.randrange(1000)}",
+                    target_date=date(2027, rng.randrange(1, 13), 1),
+                    evidence=rng.choice(Evidence.values),
+                    updated_by=user,
+                    updated_at=now - timedelta(days=rng.randrange(365)),
+                )
+            )
+    Implementation.objects.bulk_create(records, batch_size=2000)
+    changes = []
+    for record in Implementation.objects.only("pk"):
+        for month in range(HISTORY_MONTHS):
+            changes.append(
+                ImplementationChange(
+                    implementation_id=record.pk,
+                    changed_at=now - timedelta(days=30 * month),
+                    changed_by=user,
+                    source=ChangeSource.IMPORT,
+                    field="note",
+                    old_value=f"Notat {month + 1}",
+                    new_value=f"Notat {month}",
+                )
+            )
+        if len(changes) >= 50_000:
+            ImplementationChange.objects.bulk_create(changes, batch_size=5000)
+            changes = []
+    ImplementationChange.objects.bulk_create(changes, batch_size=5000)
+    return {
+        "municipalities": Municipality.objects.count(),
+        "solutions": len(solutions),
+        "records": Implementation.objects.count(),
+        "history_entries": ImplementationChange.objects.count(),
+    }
+
+
+def measure(client: Client, url: str) -> dict[str, float | int]:
+    client.get(url)  # warm-up: template loading, caches
+    timings = []
+    queries = 0
+    for _ in range(REQUESTS):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = max(queries, len(captured))
+    timings.sort()
+    return {
+        "median_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
+        "queries": queries,
+    }
+
+
+def measure_exchange(client: Client) -> dict[str, float | int]:
+    from ehelsenord.rollout.models import ImplementationChange
+
+    start = time.perf_counter()
+    response = client.get("/regneark/eksport/", {"format": "xlsx", "omrade": "region"})
+    export_ms = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, response.status_code
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+
+    # Change every row's note so the import really writes (and records history for) every record.
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    note_column = header.index("notat") + 1
+    rows = sheet.max_row - 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row=row, column=note_column, value=f"Importert {row}")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "region.xlsx"
+    before = ImplementationChange.objects.count()
+    start = time.perf_counter()
+    response = client.post("/regneark/import/", {"file": buffer})
+    import_ms = (time.perf_counter() - start) * 1000
+    written = ImplementationChange.objects.count() - before
+    assert response.status_code in (200, 302), response.status_code
+    assert written >= rows * 0.9, (written, rows)
+    return {"export_ms": round(export_ms, 1), "import_ms": round(import_ms, 1), "rows": rows, "history_written": written}
+
+
+def main() -> None:
+    from ehelsenord.accounts.models import User
+
+    setup_test_environment()
+    started = time.perf_counter()
+    dataset = build_dataset()
+    build_s = round(time.perf_counter() - started, 1)
+    client = Client()
+    client.force_login(User.objects.get(email="bench@ehelsenord.example"))
+    pages = {
+        "oversikt": "/",
+        "matrix_region": "/status/",
+        "matrix_national": "/status/?omrade=norge",
+        "kommune_bodo": "/kommuner/1804/",
+    }
+    results: dict[str, object] = {name: measure(client, url) for name, url in pages.items()}
+    results["exchange_region"] = measure_exchange(client)
+    summary = {
+        "bench": "pages",
+        "date": date.today().isoformat(),
+        "machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}",
+        "database": connection.vendor,
+        "dataset": dataset,
+        "build_s": build_s,
+        "requests_per_page": REQUESTS,
+        **results,
+    }
+    print(f"{'page':<18}{'median ms':>12}{'p95 ms':>10}{'queries':>9}")
+    for name in pages:
+        figures = results[name]
+        assert isinstance(figures, dict)
+        print(f"{name:<18}{figures['median_ms']:>12}{figures['p95_ms']:>10}{figures['queries']:>9}")
+    print(json.dumps(summary, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""Builds the fictional demo state: demo users for every role and two years of record history.
+
+Loaded only into a new database: if demo data is already there, or the database has users or
+records (a real installation), nothing happens. Every record change goes through
+rollout.services.implementation_update, so the history is the same kind as a real one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ehelsenord.accounts.enums import COORDINATOR_ROLES, Role
+from ehelsenord.accounts.models import User
+from ehelsenord.demo.models import DemoDataset
+from ehelsenord.demo.plan import MunicipalityFacts, SolutionFacts, plan_history
+from ehelsenord.municipalities.models import Municipality
+from ehelsenord.rollout.enums import ChangeSource
+from ehelsenord.rollout.models import Implementation, ImplementationChange
+from ehelsenord.rollout.services import implementation_update
+from ehelsenord.solutions.models import Phase
+from ehelsenord.solutions.selectors import solution_list
+
+# At least 12 characters and not in Django's list of common passwords (AUTH_PASSWORD_VALIDATORS).
+DEMO_PASSWORD = "demo-ehelse-nord"  # noqa: S105 - printed on purpose: the demo logins are public
+DEMO_DOMAIN = "demo.ehelsenord.no"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    key: str
+    full_name: str
+    title: str
+    role: Role
+    municipalities: tuple[str, ...] = ()
+
+    @property
+    def email(self) -> str:
+        return f"{self.key}@{DEMO_DOMAIN}"
+
+
+# In the order the logins are printed (and listed in the README).
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser("admin", "Demo Administrator", "Nettverksadministrator (fiktiv)", Role.NETWORK_ADMIN),
+    DemoUser("kontaktperson", "Demo Kontaktperson", "Kontaktperson e-helse (fiktiv)", Role.EHEALTH_CONTACT),
+    DemoUser("innforingsleder", "Demo Innføringsleder", "Innføringsleder (fiktiv)", Role.IMPLEMENTATION_LEAD),
+    DemoUser("nettverksressurs", "Demo Nettverksressurs", "Rådgiver velferdsteknologi (fiktiv)", Role.NETWORK_RESOURCE),
+    DemoUser("bodo", "Demo Kontakt Bodø", "E-helsekoordinator (fiktiv)", Role.MUNICIPALITY_CONTACT, ("1804",)),
+    DemoUser("rost", "Demo Kontakt Røst", "Enhetsleder helse (fiktiv)", Role.MUNICIPALITY_CONTACT, ("1856",)),
+    DemoUser("tromso", "Demo Kontakt Tromsø", "Prosjektleder e-helse (fiktiv)", Role.MUNICIPALITY_CONTACT, ("5501",)),
+    DemoUser(
+        "karasjok", "Demo Kontakt Karasjok", "Fagleder helse og omsorg (fiktiv)", Role.MUNICIPALITY_CONTACT, ("5610",)
+    ),
+    DemoUser(
+        "vaeroy-rost",
+        "Demo Kontakt Værøy og Røst",
+        "Interkommunal rådgiver (fiktiv)",
+        Role.MUNICIPALITY_CONTACT,
+        ("1857", "1856"),
+    ),
+    DemoUser("leser", "Demo Leser", "Leder i helse og omsorg (fiktiv)", Role.READER),
+)
+
+
+class Outcome(StrEnum):
+    LOADED = "loaded"
+    ALREADY_LOADED = "already_loaded"
+    NOT_EMPTY = "not_empty"
+
+
+class DemoDataError(Exception):
+    """The demo data cannot be built (the reference data is missing)."""
+
+
+@dataclass(frozen=True)
+class DemoLoadResult:
+    outcome: Outcome
+    users: list[User] = field(default_factory=list)
+    municipalities: int = 0
+    solutions: int = 0
+    records: int = 0
+    changes: int = 0
+    loaded_at: datetime | None = None
+
+
+def demo_data_load(*, now: datetime | None = None) -> DemoLoadResult:
+    """Load the demo users, the records with two years of history and the demo marker, in one transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        existing = DemoDataset.objects.order_by("loaded_at").first()
+        if existing is not None:
+            return DemoLoadResult(outcome=Outcome.ALREADY_LOADED, loaded_at=existing.loaded_at)
+        if User.objects.exists() or Implementation.objects.exists():
+            return DemoLoadResult(outcome=Outcome.NOT_EMPTY)
+        municipalities = {m.number: m for m in Municipality.objects.filter(county__in_region=True)}
+        solutions = {s.slug: s for s in solution_list()}
+        if not municipalities or not solutions:
+            raise DemoDataError("reference data missing")
+        users = _create_users()
+        history = plan_history(
+            municipalities=[MunicipalityFacts(m.number, m.population) for m in municipalities.values()],
+            solutions=[
+                SolutionFacts(s.slug, tuple((p.key, p.stage) for p in s.phase_template.phases.all()))
+                for s in solutions.values()
+            ],
+            contacts=_contacts(),
+            coordinators=[spec.key for spec in DEMO_USERS if spec.role in COORDINATOR_ROLES],
+            now=now,
+            zone=ZoneInfo(settings.TIME_ZONE),
+        )
+        phases: dict[tuple[int, str], Phase] = {
+            (s.pk, p.key): p for s in solutions.values() for p in s.phase_template.phases.all()
+        }
+        by_key = {spec.key: user for spec, user in zip(DEMO_USERS, users, strict=True)}
+        for (number, slug), planned in history.items():
+            municipality, solution = municipalities[number], solutions[slug]
+            for change in planned:
+                values = dict(change.changes)
+                if "phase" in values:
+                    # A Phase object saves the service a query per change.
+                    values["phase"] = phases[(solution.pk, values["phase"])]
+                implementation_update(
+                    municipality=municipality,
+                    solution=solution,
+                    user=by_key[change.actor],
+                    changes=values,
+                    source=ChangeSource.DEMO,
+                    reason=change.reason,
+                    at=change.at,
+                )
+        DemoDataset.objects.create()
+        return DemoLoadResult(
+            outcome=Outcome.LOADED,
+            users=users,
+            municipalities=len(municipalities),
+            solutions=len(solutions),
+            records=Implementation.objects.count(),
+            changes=ImplementationChange.objects.count(),
+        )
+
+
+def _create_users() -> list[User]:
+    municipalities = {m.number: m for m in Municipality.objects.filter(number__in=_contacts())}
+    users = []
+    for spec in DEMO_USERS:
+        admin = spec.role == Role.NETWORK_ADMIN
+        user = User.objects.create_user(
+            spec.email,
+            DEMO_PASSWORD,
+            full_name=spec.full_name,
+            title=spec.title,
+            role=spec.role,
+            is_staff=admin,
+            is_superuser=admin,
+        )
+        if spec.municipalities:
+            user.municipalities.set([municipalities[n] for n in spec.municipalities if n in municipalities])
+        users.append(user)
+    return users
+
+
+def _contacts() -> dict[str, list[str]]:
+    """Municipality number → the keys of the demo contacts who may change it."""
+    contacts: dict[str, list[str]] = {}
+    for spec in DEMO_USERS:
+        for number in spec.municipalities:
+            contacts.setdefault(number, []).append(spec.key)
+    return contacts
