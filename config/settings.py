@@ -253,3 +253,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+CSRF_FAILURE_VIEW = "ehelsenord.core.views.csrf_failure"

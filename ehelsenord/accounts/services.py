@@ -23,6 +23,7 @@ from ehelsenord.accounts.enums import Role
 from ehelsenord.accounts.models import ApiToken, Invitation, User
 from ehelsenord.accounts.selectors import InvitationState, invitation_state, token_hash
 from ehelsenord.core.audit import audit_record
+from ehelsenord.core.text import norwegian_key
 from ehelsenord.municipalities.models import Municipality
 
 NAME_MAX_LENGTH = 150  # User.full_name, User.title and Invitation.full_name
@@ -35,7 +36,7 @@ API_TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 def _names(municipalities: Iterable[Municipality]) -> list[str]:
-    return sorted(str(municipality) for municipality in municipalities)
+    return sorted((str(municipality) for municipality in municipalities), key=norwegian_key)
 
 
 def _require_network_admin(actor: User, message: str) -> None:

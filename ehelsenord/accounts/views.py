@@ -178,15 +178,9 @@ def invitations(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/invitations.html", context, status=status)
 
 
-_UNUSABLE_STATUS = {
-    InvitationState.ACCEPTED: 410,
-    InvitationState.EXPIRED: 410,
-    InvitationState.ACCOUNT_EXISTS: 410,
-}
-
-
 def _invitation_unusable(request: HttpRequest, state: InvitationState | None) -> HttpResponse:
-    status = 404 if state is None else _UNUSABLE_STATUS[state]
+    # 404 for a link we never issued, 410 (gone) for one that was used or has expired.
+    status = 404 if state is None else 410
     return render(request, "accounts/invitation_unusable.html", {"state": state}, status=status)
 
 
@@ -225,7 +219,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
 
 
 # A new token's secret waits in the (server-side) session only until the redirect's GET shows it.
-_NEW_TOKEN_SESSION_KEY = "accounts_new_api_token"
+_NEW_TOKEN_SESSION_KEY = "accounts_new_api_token"  # noqa: S105 - a session key, not a secret
 
 
 def _profile_page(

@@ -20,6 +20,8 @@ def _login_exempt(
 
 app_name = "api"
 urlpatterns = [
+    path("", views.root, name="root"),
     path("dokumentasjon/", views.docs, name="docs"),
+    # After "root": ninja's own root pattern exists only so ninja can reverse its base path.
     path("", _login_exempt(api.urls)),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from ehelsenord.api.api import api
@@ -25,3 +25,9 @@ def docs(request: AnyRequest) -> HttpResponse:
             "token_variable": TOKEN_VARIABLE,
         },
     )
+
+
+@login_not_required
+def root(request: AnyRequest) -> HttpResponse:
+    """/api/v1/ itself: a person who types it wants the documentation."""
+    return redirect("api:docs")

@@ -45,7 +45,9 @@ class RecordForm(DesignsystemetMixin, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["phase"].choices = [(key, phase.name) for key, phase in self.phases.items()]
+        phase_field = self.fields["phase"]
+        assert isinstance(phase_field, forms.ChoiceField)
+        phase_field.choices = [(key, phase.name) for key, phase in self.phases.items()]
 
     def clean_phase(self) -> Phase:
         return self.phases[self.cleaned_data["phase"]]
@@ -62,5 +64,7 @@ class QuickUpdateForm(RecordForm):
         super().__init__(*args, record=record, **kwargs)
         for name in ("target_date", "go_live_date", "evidence"):
             del self.fields[name]
-        self.fields["phase"].widget = forms.RadioSelect(attrs={"class": "ds-input"}, choices=self.fields["phase"].choices)
+        phase_field = self.fields["phase"]
+        assert isinstance(phase_field, forms.ChoiceField)
+        phase_field.widget = forms.RadioSelect(attrs={"class": "ds-input"}, choices=phase_field.choices)
         self.fields["traffic_light"].widget = forms.RadioSelect(attrs={"class": "ds-input"}, choices=TrafficLight.choices)

@@ -23,6 +23,17 @@ from ehelsenord.solutions.selectors import solution_list
 # --- Access ------------------------------------------------------------------------------------
 
 
+def own_municipality_numbers(user: User | AnonymousUser) -> frozenset[str]:
+    """The numbers of the municipalities the user is a contact for (cached on the user object)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, "_own_municipalities", None)
+    if cached is None:
+        cached = frozenset(user.municipalities.values_list("number", flat=True))
+        user._own_municipalities = cached  # type: ignore[union-attr]
+    return cached
+
+
 def change_rights(user: User | AnonymousUser) -> frozenset[str]:
     """The numbers of the municipalities whose records the user may change.
 
@@ -38,11 +49,11 @@ def change_rights(user: User | AnonymousUser) -> frozenset[str]:
         return cached
     if user.is_coordinator:
         numbers = Municipality.objects.filter(county__in_region=True).values_list("number", flat=True)
+        rights = frozenset(numbers)
     elif user.role == Role.MUNICIPALITY_CONTACT:
-        numbers = user.municipalities.values_list("number", flat=True)
+        rights = own_municipality_numbers(user)
     else:
-        numbers = Municipality.objects.none().values_list("number", flat=True)
-    rights = frozenset(numbers)
+        rights = frozenset()
     user._change_rights = rights  # type: ignore[attr-defined]
     return rights
 

@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import ehelsenord.accounts.models
 from django.conf import settings
 from django.db import migrations, models
+
+import ehelsenord.accounts.models
 
 
 class Migration(migrations.Migration):

@@ -8,15 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-# The browser fixtures live beside the other browser tests; importing registers them here.
-from tests.browser.conftest import (  # noqa: F401
-    axe_violations,
-    browser_context_args,
-    browser_type_launch_args,
-    console_errors,
-    live,
-    login,
-)
+from tests.browser.conftest import axe_violations
 
 pytestmark = [
     pytest.mark.browser,

@@ -153,6 +153,13 @@ def test_docs_page_shows_how_to_send_the_token_and_curl_examples() -> None:
     ) in blocks
 
 
+def test_api_root_leads_to_the_docs_page() -> None:
+    response = Client().get("/api/v1/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/api/v1/dokumentasjon/"
+
+
 def test_docs_page_shows_each_endpoints_answer_and_status_codes() -> None:
     page = read_page(Client().get("/api/v1/dokumentasjon/"))
 

@@ -225,14 +225,15 @@ def test_overview_query_count_does_not_grow_with_the_data(
     bodo: Any,
     pll: Solution,
     django_assert_num_queries: Callable[..., Any],
+    django_assert_max_num_queries: Callable[..., Any],
     params: dict[str, str],
 ) -> None:
     client = _client(coordinator)
     implementation_update(municipality=bodo, solution=pll, user=coordinator, changes={"phase": "planlagt"})
     client.get("/", params)
-    # Session, user, municipalities, solutions, phases, records, counties, changes, phase names,
-    # the demo marker and the menu's "my municipality" check; one more to look up a county.
-    with django_assert_num_queries(12 if params.get("omrade") == "55" else 11) as one:
+    # Within the budget of 12: session, user, municipalities, solutions, phases, records, counties,
+    # changes, phase names, the demo marker and the menu's "my municipality" check; one more for a county.
+    with django_assert_max_num_queries(12) as one:
         client.get("/", params)
     now = timezone.now()
     solutions = solution_list()
@@ -251,5 +252,4 @@ def test_overview_query_count_does_not_grow_with_the_data(
     )
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get("/", params)
-    assert len(one.captured_queries) <= 12
     assert len(_change_rows(response.content.decode())) == 15
