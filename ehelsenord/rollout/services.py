@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,10 +16,19 @@ from ehelsenord.accounts.models import User
 from ehelsenord.municipalities.models import Municipality
 from ehelsenord.rollout.enums import TRACKED_FIELDS, ChangeSource, Evidence, TrafficLight
 from ehelsenord.rollout.models import Implementation, ImplementationChange
-from ehelsenord.rollout.selectors import implementation_can_change
+from ehelsenord.rollout.selectors import change_rights
 from ehelsenord.solutions.models import Phase, Solution
 
 NOTE_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """A requested change of one municipality × solution: field name → new value (see TRACKED_FIELDS)."""
+
+    municipality: Municipality
+    solution: Solution
+    changes: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -48,10 +57,12 @@ def _clean_changes(solution: Solution, changes: Mapping[str, Any]) -> dict[str, 
     clean: dict[str, Any] = {}
     for field, value in changes.items():
         if field == "phase":
+            # phase_template.phases is usually prefetched (solution_list/solution_get): no query per row.
+            phases = list(solution.phase_template.phases.all())
             if isinstance(value, Phase):
                 phase = value if value.template_id == solution.phase_template_id else None
             else:
-                phase = Phase.objects.filter(template_id=solution.phase_template_id, key=str(value)).first()
+                phase = next((candidate for candidate in phases if candidate.key == str(value)), None)
             if phase is None:
                 errors[field] = _("“%(value)s” is not a phase of %(solution)s.") % {
                     "value": getattr(value, "name", value),
@@ -95,60 +106,116 @@ def implementation_update(
     reason: str = "",
     at: datetime | None = None,
 ) -> UpdateResult:
-    """Validate, apply and record a change of one municipality × solution.
+    """Validate, apply and record a change of one municipality × solution (see implementation_update_many)."""
+    (result,) = implementation_update_many(
+        user=user,
+        updates=[RecordChange(municipality=municipality, solution=solution, changes=changes)],
+        source=source,
+        reason=reason,
+        at=at,
+    )
+    return result
 
-    - refuses users who may not change the municipality (PermissionDenied);
-    - refuses invalid values (ValidationError, nothing saved);
-    - creates the record on first change, starting at the template's first phase;
-    - writes one ImplementationChange per field whose value actually changed;
+
+def implementation_update_many(
+    *,
+    user: User,
+    updates: Sequence[RecordChange],
+    source: ChangeSource = ChangeSource.WEB,
+    reason: str = "",
+    at: datetime | None = None,
+) -> list[UpdateResult]:
+    """The one write path for records: validate, apply and record changes, all or nothing.
+
+    - refuses a user who may not change one of the municipalities (PermissionDenied, nothing saved);
+    - refuses invalid values (ValidationError with Norwegian messages per field, nothing saved);
+    - creates a record on its first change, starting at the template's first phase;
+    - writes one ImplementationChange per field whose value actually changed (who, when, before,
+      after, source, reason);
     - a change that changes nothing writes nothing and does not touch updated_at.
+    A batch costs a fixed number of queries, so a spreadsheet import of the region stays fast.
     """
-    if not implementation_can_change(user, municipality):
-        raise PermissionDenied(_("You may not change the records of %(municipality)s.") % {"municipality": municipality})
-    clean = _clean_changes(solution, changes)
+    rights = change_rights(user)
+    for update in updates:
+        if update.municipality.number not in rights:
+            raise PermissionDenied(
+                _("You may not change the records of %(municipality)s.") % {"municipality": update.municipality}
+            )
+    cleaned = [(update, _clean_changes(update.solution, update.changes)) for update in updates]
     now = at or timezone.now()
-    with transaction.atomic():
-        implementation = (
-            Implementation.objects.select_for_update()
-            .select_related("phase")
-            .filter(municipality=municipality, solution=solution)
-            .first()
+    try:
+        with transaction.atomic():
+            return _apply(cleaned, user=user, source=source, reason=reason[:200], now=now)
+    except IntegrityError:
+        # Someone created one of the same records a moment ago: apply the changes on top of theirs.
+        with transaction.atomic():
+            return _apply(cleaned, user=user, source=source, reason=reason[:200], now=now)
+
+
+def _apply(
+    cleaned: list[tuple[RecordChange, dict[str, Any]]],
+    *,
+    user: User,
+    source: ChangeSource,
+    reason: str,
+    now: datetime,
+) -> list[UpdateResult]:
+    pairs = {(update.municipality.number, update.solution.pk) for update, _clean in cleaned}
+    locked = (
+        Implementation.objects.select_for_update(of=("self",))
+        .select_related("phase")
+        .filter(
+            municipality__in={number for number, _solution in pairs},
+            solution__in={solution for _number, solution in pairs},
         )
+        .order_by()
+    )
+    existing = {(record.municipality_id, record.solution_id): record for record in locked}
+    results: list[UpdateResult] = []
+    created: list[Implementation] = []
+    updated: dict[int, Implementation] = {}
+    history: list[tuple[Implementation, ImplementationChange]] = []
+    for update, clean in cleaned:
+        implementation = existing.get((update.municipality.number, update.solution.pk))
+        is_new = implementation is None
         if implementation is None:
             implementation = Implementation(
-                municipality=municipality,
-                solution=solution,
-                phase=solution.phase_template.phases.order_by("position").first(),
+                municipality=update.municipality,
+                solution=update.solution,
+                phase=update.solution.phase_template.phases.all()[0],
                 updated_at=now,
             )
-        changed = [field for field in TRACKED_FIELDS if field in clean and getattr(implementation, field) != clean[field]]
+        changed = [name for name in TRACKED_FIELDS if name in clean and getattr(implementation, name) != clean[name]]
+        results.append(UpdateResult(implementation=implementation, changed_fields=tuple(changed)))
         if not changed:
-            return UpdateResult(implementation=implementation, changed_fields=())
-        history = [
-            ImplementationChange(
-                changed_at=now,
-                changed_by=user,
-                source=source,
-                field=field,
-                old_value=_raw(getattr(implementation, field)),
-                new_value=_raw(clean[field]),
-                reason=reason[:200],
-            )
-            for field in changed
-        ]
+            continue
         for field in changed:
+            history.append(
+                (
+                    implementation,
+                    ImplementationChange(
+                        changed_at=now,
+                        changed_by=user,
+                        source=source,
+                        field=field,
+                        old_value=_raw(getattr(implementation, field)),
+                        new_value=_raw(clean[field]),
+                        reason=reason,
+                    ),
+                )
+            )
             setattr(implementation, field, clean[field])
         implementation.updated_by = user
         implementation.updated_at = now
-        try:
-            with transaction.atomic():
-                implementation.save()
-        except IntegrityError:
-            # Someone created the same record a moment ago: apply the change on top of theirs.
-            return implementation_update(
-                municipality=municipality, solution=solution, user=user, changes=changes, source=source, reason=reason, at=at
-            )
-        for entry in history:
-            entry.implementation = implementation
-        ImplementationChange.objects.bulk_create(history)
-    return UpdateResult(implementation=implementation, changed_fields=tuple(changed))
+        if is_new:
+            existing[(update.municipality.number, update.solution.pk)] = implementation
+            created.append(implementation)
+        else:
+            updated[implementation.pk] = implementation
+    Implementation.objects.bulk_create(created)
+    stored_fields = [*TRACKED_FIELDS, "updated_by", "updated_at"]
+    Implementation.objects.bulk_update(list(updated.values()), stored_fields, batch_size=500)
+    for implementation, entry in history:
+        entry.implementation = implementation
+    ImplementationChange.objects.bulk_create([entry for _implementation, entry in history], batch_size=1000)
+    return results
