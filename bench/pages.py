@@ -133,7 +133,7 @@ def measure_exchange(client: Client) -> dict[str, float | int]:
     response = client.get("/regneark/eksport/", {"format": "xlsx", "omrade": "region"})
     export_ms = (time.perf_counter() - start) * 1000
     assert response.status_code == 200, response.status_code
-    content = b"".join(response.streaming_content) if response.streaming else response.content
+    content = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
 
     # Change every row's note so the import really writes (and records history for) every record.
     from openpyxl import load_workbook
@@ -156,7 +156,12 @@ def measure_exchange(client: Client) -> dict[str, float | int]:
     written = ImplementationChange.objects.count() - before
     assert response.status_code in (200, 302), response.status_code
     assert written >= rows * 0.9, (written, rows)
-    return {"export_ms": round(export_ms, 1), "import_ms": round(import_ms, 1), "rows": rows, "history_written": written}
+    return {
+        "export_ms": round(export_ms, 1),
+        "import_ms": round(import_ms, 1),
+        "rows": rows,
+        "history_written": written,
+    }
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ def _read_csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _upsert(model: type, pk: str, values: dict[str, object]) -> str:
+def _upsert(model: type[County] | type[Municipality], pk: str, values: dict[str, object]) -> str:
     """Create or update one row; returns 'created', 'updated' or 'unchanged'."""
     obj = model.objects.filter(pk=pk).first()
     if obj is None:
@@ -54,7 +54,11 @@ def geography_load(*, region_counties: list[str] | None = None) -> LoadResult:
     outcomes: list[str] = []
     for row in _read_csv("counties.csv"):
         outcomes.append(
-            _upsert(County, row["number"], {"name": row["name"], "name_nb": row["name_nb"], "in_region": row["number"] in region})
+            _upsert(
+                County,
+                row["number"],
+                {"name": row["name"], "name_nb": row["name_nb"], "in_region": row["number"] in region},
+            )
         )
     for row in _read_csv("municipalities.csv"):
         values: dict[str, object] = {

@@ -80,7 +80,9 @@ def _summary(cells: list[Cell], fresh_since: datetime | None) -> Summary:
         in_use=len(in_use),
         started=sum(1 for cell in cells if cell.stage not in (Stage.NOT_STARTED, Stage.NOT_RELEVANT)),
         updated_recently=sum(
-            1 for cell in cells if fresh_since is not None and cell.updated_at is not None and cell.updated_at >= fresh_since
+            1
+            for cell in cells
+            if fresh_since is not None and cell.updated_at is not None and cell.updated_at >= fresh_since
         ),
         documented=sum(1 for cell in cells if cell.documented),
         population=sum(cell.population for cell in cells),

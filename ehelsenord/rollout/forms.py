@@ -21,10 +21,10 @@ class RecordForm(DesignsystemetMixin, forms.Form):
 
     phase = forms.ChoiceField(label=_("Phase"))
     traffic_light = forms.ChoiceField(label=_("Traffic light"), choices=TrafficLight.choices)
-    note = forms.CharField(
-        label=_("Note"), max_length=NOTE_MAX_LENGTH, required=False, help_text=PATIENT_DATA_REMINDER
+    note = forms.CharField(label=_("Note"), max_length=NOTE_MAX_LENGTH, required=False, help_text=PATIENT_DATA_REMINDER)
+    target_date = forms.DateField(
+        label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    target_date = forms.DateField(label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     go_live_date = forms.DateField(
         label=_("Go-live date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -66,5 +66,8 @@ class QuickUpdateForm(RecordForm):
             del self.fields[name]
         phase_field = self.fields["phase"]
         assert isinstance(phase_field, forms.ChoiceField)
-        phase_field.widget = forms.RadioSelect(attrs={"class": "ds-input"}, choices=phase_field.choices)
-        self.fields["traffic_light"].widget = forms.RadioSelect(attrs={"class": "ds-input"}, choices=TrafficLight.choices)
+        phase_field.widget = forms.RadioSelect(attrs={"class": "ds-input"})
+        phase_field.choices = phase_field.choices  # re-assigning hands the choices to the new widget
+        self.fields["traffic_light"].widget = forms.RadioSelect(
+            attrs={"class": "ds-input"}, choices=TrafficLight.choices
+        )

@@ -26,9 +26,7 @@ class Implementation(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     go_live_date = models.DateField(_("go-live date"), null=True, blank=True)
-    evidence = models.CharField(
-        _("evidence"), max_length=16, choices=Evidence.choices, default=Evidence.SELF_REPORTED
-    )
+    evidence = models.CharField(_("evidence"), max_length=16, choices=Evidence.choices, default=Evidence.SELF_REPORTED)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -30,7 +30,7 @@ def own_municipality_numbers(user: User | AnonymousUser) -> frozenset[str]:
     cached: frozenset[str] | None = getattr(user, "_own_municipalities", None)
     if cached is None:
         cached = frozenset(user.municipalities.values_list("number", flat=True))
-        user._own_municipalities = cached  # type: ignore[union-attr]
+        user._own_municipalities = cached  # type: ignore[attr-defined]
     return cached
 
 

@@ -25,7 +25,10 @@ def solution_list(*, include_historical: bool = False) -> list[Solution]:
 
 def solution_get(slug: str) -> Solution:
     solution = (
-        solution_queryset(include_historical=True).prefetch_related("prerequisites", "required_by").filter(slug=slug).first()
+        solution_queryset(include_historical=True)
+        .prefetch_related("prerequisites", "required_by")
+        .filter(slug=slug)
+        .first()
     )
     if solution is None:
         raise Http404("Løsningen finnes ikke.")

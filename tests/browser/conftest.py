@@ -37,7 +37,12 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_context_args, "locale": "nb-NO", "timezone_id": "Europe/Oslo", "viewport": {"width": 1280, "height": 900}}
+    return {
+        **browser_context_args,
+        "locale": "nb-NO",
+        "timezone_id": "Europe/Oslo",
+        "viewport": {"width": 1280, "height": 900},
+    }
 
 
 @pytest.fixture
@@ -76,9 +81,7 @@ def login(context: BrowserContext, live: str) -> Callable[[Any], None]:
 def axe_violations(page: Page) -> list[tuple[str, str, list[str]]]:
     """Run axe-core (WCAG 2.1 A and AA) on the page; evaluate() is not subject to the page's CSP."""
     page.evaluate(AXE_SOURCE)
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
     return [
         (violation["id"], violation["help"], [node["target"][0] for node in violation["nodes"]][:5])
         for violation in result["violations"]

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -90,7 +91,7 @@ def test_catalogue_load_twice_changes_nothing() -> None:
     assert list(Solution.objects.order_by("slug").values()) == before
 
 
-def test_catalogue_refuses_a_template_that_does_not_start_at_not_started(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_catalogue_refuses_a_template_that_does_not_start_at_not_started(tmp_path: Path) -> None:
     data = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
     data["phase_templates"][0]["phases"].reverse()
     broken = tmp_path / "catalogue.json"
