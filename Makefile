@@ -17,7 +17,7 @@ DEPLOY_ENV := DEBUG=False HTTPS=True ALLOWED_HOSTS=ehelsenord.example CSRF_TRUST
 	SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	DATABASE_URL=sqlite:///$(CURDIR)/.check-deploy.sqlite3
 
-.PHONY: help run test check install install-debian messages lock clean
+.PHONY: help run test check install install-debian messages messages-update lock clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -47,6 +47,9 @@ install-debian: ## Debian packages the tests need (Chromium, poppler, gettext), 
 messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory install-debian
 	DEBUG=True $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+
+messages-update: $(VENV)/.installed ## Collect new interface strings into locale/nb/LC_MESSAGES/django.po
+	DEBUG=True $(MANAGE) makemessages -l nb --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench --no-obsolete
 
 run: install ## Serve the application with demo data on SQLite at http://127.0.0.1:8000
 	DEBUG=True $(MANAGE) migrate --noinput -v0

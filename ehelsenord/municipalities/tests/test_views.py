@@ -19,7 +19,7 @@ from ehelsenord.solutions.selectors import solution_list
 pytestmark = pytest.mark.django_db
 
 LIST_QUERIES = 9
-DETAIL_QUERIES = 12
+DETAIL_QUERIES = 11
 HISTORY_QUERIES = 10
 
 
