@@ -12,16 +12,6 @@ from django.test import Client
 from ehelsenord.accounts.models import User
 from ehelsenord.accounts.services import api_token_create
 
-# The browser fixtures (live server, login, Chromium settings) are shared from tests/browser;
-# importing registers them for test_browser.py here.
-from tests.browser.conftest import (  # noqa: F401
-    browser_context_args,
-    browser_type_launch_args,
-    console_errors,
-    live,
-    login,
-)
-
 
 @pytest.fixture
 def token_for(db: Any) -> Callable[[User], str]:

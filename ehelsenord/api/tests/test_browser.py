@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import axe_violations
+from tests.browser.fixtures import axe_violations
 
 pytestmark = [
     pytest.mark.browser,

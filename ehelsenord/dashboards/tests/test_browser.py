@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from ehelsenord.rollout.models import Implementation
 from ehelsenord.rollout.services import implementation_update
 from ehelsenord.solutions.models import Solution
-from tests.browser.conftest import axe_violations
+from tests.browser.fixtures import axe_violations
 
 pytestmark = [
     pytest.mark.browser,

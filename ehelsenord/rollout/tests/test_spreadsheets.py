@@ -31,16 +31,7 @@ from ehelsenord.rollout.spreadsheets import (
     read_table,
 )
 from ehelsenord.solutions.models import Solution
-
-# The browser fixtures live beside the other browser tests; importing registers them here.
-from tests.browser.conftest import (  # noqa: F401
-    axe_violations,
-    browser_context_args,
-    browser_type_launch_args,
-    console_errors,
-    live,
-    login,
-)
+from tests.browser.fixtures import axe_violations
 
 pytestmark = pytest.mark.django_db
 
@@ -784,11 +775,11 @@ def test_exchange_page_costs_a_fixed_number_of_queries(
 @pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 def test_exchange_pages_upload_without_accessibility_violations(
     page: Page,
-    live: str,  # noqa: F811 (the fixtures imported from tests/browser at the top)
-    login: Callable[[Any], None],  # noqa: F811
+    live: str,
+    login: Callable[[Any], None],
     coordinator: Any,
     tmp_path: Any,
-    console_errors: list[str],  # noqa: F811
+    console_errors: list[str],
 ) -> None:
     login(coordinator)
     page.goto(f"{live}{reverse('rollout:exchange')}")

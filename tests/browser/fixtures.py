@@ -1,4 +1,5 @@
-"""Browser tests: Playwright drives Debian's Chromium against the live test server."""
+"""Browser fixtures (a pytest plugin, loaded by the root conftest): Playwright drives Debian's Chromium
+against the live test server; axe-core checks accessibility."""
 
 from __future__ import annotations
 
@@ -25,8 +26,9 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives a browser gets the 'browser' mark (select with -m browser)."""
     for item in items:
-        if "tests/browser" in str(item.path):
+        if "page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
 
 
