@@ -57,7 +57,7 @@ PAGES = {
 @pytest.fixture
 def admin_with_data(live: str) -> Any:
     bodo = Municipality.objects.get(number="1804")
-    admin = UserFactory(role=Role.NETWORK_ADMIN, full_name="Nina Nettverk", municipalities=[bodo])
+    admin: Any = UserFactory(role=Role.NETWORK_ADMIN, full_name="Nina Nettverk", municipalities=[bodo])
     pll = Solution.objects.get(slug="pasientens-legemiddelliste")
     implementation_update(
         municipality=bodo, solution=pll, user=admin, changes={"phase": "utproving", "note": "Utprøving i Salten"}
