@@ -151,7 +151,7 @@ def measure_exchange(client: Client) -> dict[str, float | int]:
     buffer.name = "region.xlsx"
     before = ImplementationChange.objects.count()
     start = time.perf_counter()
-    response = client.post("/regneark/import/", {"file": buffer})
+    response = client.post("/regneark/import/", {"fil": buffer})
     import_ms = (time.perf_counter() - start) * 1000
     written = ImplementationChange.objects.count() - before
     assert response.status_code in (200, 302), response.status_code

@@ -4,7 +4,7 @@ One format for XLSX and CSV (see COLUMNS). The import runs in three steps, none 
 of HTTP: ``read_table`` turns the uploaded bytes into rows of cell values, ``plan_import``
 validates every row against the catalogue, the access rule and the stored state, and
 ``apply_import`` writes every changed row in one transaction through
-``rollout.services.implementation_update``. ``import_file`` runs all three.
+``rollout.services.implementation_update_many``. ``import_file`` runs all three.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -36,7 +35,7 @@ from ehelsenord.accounts.models import User
 from ehelsenord.municipalities.models import Municipality
 from ehelsenord.rollout.enums import TRACKED_FIELDS, ChangeSource, Evidence, TrafficLight
 from ehelsenord.rollout.selectors import Grid, RecordView, change_rights, rollout_grid
-from ehelsenord.rollout.services import NOTE_MAX_LENGTH, implementation_update
+from ehelsenord.rollout.services import NOTE_MAX_LENGTH, RecordChange, implementation_update_many
 from ehelsenord.solutions.enums import Stage
 from ehelsenord.solutions.models import Phase, Solution
 from ehelsenord.solutions.selectors import solution_list
@@ -656,12 +655,6 @@ def changed_columns(row: PlannedRow) -> list[str]:
     return [FIELD_COLUMNS[name] for name in row.changed_fields]
 
 
-class _RowFailed(Exception):
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__()
-        self.errors = errors
-
-
 def _service_errors(row: int, error: ValidationError | PermissionDenied) -> list[RowError]:
     if isinstance(error, PermissionDenied):
         return [RowError(row=row, column=MUNICIPALITY_NUMBER, message=str(error))]
@@ -674,36 +667,35 @@ def _service_errors(row: int, error: ValidationError | PermissionDenied) -> list
     return [RowError(row=row, column="", message=message) for message in error.messages]
 
 
+def _refusal(municipality: Municipality) -> PermissionDenied:
+    return PermissionDenied(_("You may not change the records of %(municipality)s.") % {"municipality": municipality})
+
+
 def apply_import(plan: ImportPlan, *, user: User, filename: str = "", at: datetime | None = None) -> ImportResult:
     """Apply every changed row in one transaction; if any row fails, nothing is changed.
 
-    Each row goes through implementation_update (access, validation, history), so the import
-    writes exactly what the web form would. Rows that change nothing were left out by plan_import.
+    The rows go through implementation_update_many, the same write path as the web form (access,
+    validation, history), in one batch. Rows that change nothing were left out by plan_import.
     """
     if plan.errors:
         return ImportResult(rows_read=plan.rows_read, changed=[], errors=plan.errors)
-    now = at or timezone.now()
     reason = _("From the file %(filename)s") % {"filename": filename} if filename else ""
-    applied: list[PlannedRow] = []
+    updates = [
+        RecordChange(municipality=row.municipality, solution=row.solution, changes=row.changes) for row in plan.changed
+    ]
     try:
-        with transaction.atomic():
-            for row in plan.changed:
-                try:
-                    result = implementation_update(
-                        municipality=row.municipality,
-                        solution=row.solution,
-                        user=user,
-                        changes=row.changes,
-                        source=ChangeSource.IMPORT,
-                        reason=reason,
-                        at=now,
-                    )
-                except (ValidationError, PermissionDenied) as error:
-                    raise _RowFailed(_service_errors(row.row, error)) from error
-                if result.changed_fields:
-                    applied.append(row)
-    except _RowFailed as failure:
-        return ImportResult(rows_read=plan.rows_read, changed=[], errors=failure.errors)
+        results = implementation_update_many(
+            user=user, updates=updates, source=ChangeSource.IMPORT, reason=reason, at=at or timezone.now()
+        )
+    except PermissionDenied:
+        # plan_import checked the same rule, so this only happens if the user's rights changed in between.
+        rights = change_rights(user)
+        refused = [row for row in plan.changed if row.municipality.number not in rights]
+        errors = [error for row in refused for error in _service_errors(row.row, _refusal(row.municipality))]
+        return ImportResult(rows_read=plan.rows_read, changed=[], errors=errors)
+    except ValidationError as error:
+        return ImportResult(rows_read=plan.rows_read, changed=[], errors=_service_errors(0, error))
+    applied = [row for row, result in zip(plan.changed, results, strict=True) if result.changed_fields]
     return ImportResult(rows_read=plan.rows_read, changed=applied, errors=[])
 
 
