@@ -50,6 +50,7 @@ from ehelsenord.accounts.services import (
     user_password_set,
 )
 from ehelsenord.core.http import AuthedRequest
+from ehelsenord.core.ratelimit import rate_limit_exceeded
 from ehelsenord.core.text import norwegian_key
 
 # Logging in after accepting an invitation needs no password check: the user was just created.
@@ -97,6 +98,15 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        # At most a few mails per address an hour, so nobody can flood someone's inbox. The answer
+        # is the same either way: the page never tells whether an address has an account.
+        if rate_limit_exceeded(
+            scope="password-reset",
+            key=form.cleaned_data["email"].lower(),
+            limit=settings.PASSWORD_RESET_LIMIT_PER_HOUR,
+            window_seconds=3600,
+        ):
+            return redirect(self.success_url)
         # The link is built from SITE_URL, never from the request's Host header.
         self.extra_email_context = {
             "site_url": settings.SITE_URL,

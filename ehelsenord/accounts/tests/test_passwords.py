@@ -98,3 +98,12 @@ def test_password_change_keeps_session_and_audits(client: Client, reader: Any) -
     reader.refresh_from_db()
     assert reader.check_password(NEW_PASSWORD)
     assert list(AuditEntry.objects.values_list("action", flat=True)) == ["user.password_changed"]
+
+
+def test_password_reset_sends_at_most_three_mails_an_hour_per_address(
+    client: Client, bodo_contact: Any, smtp_server: Any
+) -> None:
+    for _ in range(5):
+        response = client.post("/konto/passord/glemt/", {"email": bodo_contact.email})
+        assert (response.status_code, response["Location"]) == (302, "/konto/passord/glemt/sendt/")
+    assert [message["To"] for message in smtp_server.messages] == [bodo_contact.email] * 3
