@@ -95,7 +95,9 @@ def demo_data_load(*, now: datetime | None = None) -> DemoLoadResult:
     with transaction.atomic():
         existing = DemoDataset.objects.order_by("loaded_at").first()
         if existing is not None:
-            return DemoLoadResult(outcome=Outcome.ALREADY_LOADED, loaded_at=existing.loaded_at)
+            emails = [spec.email for spec in DEMO_USERS]
+            users = sorted(User.objects.filter(email__in=emails), key=lambda user: emails.index(user.email))
+            return DemoLoadResult(outcome=Outcome.ALREADY_LOADED, users=users, loaded_at=existing.loaded_at)
         if User.objects.exists() or Implementation.objects.exists():
             return DemoLoadResult(outcome=Outcome.NOT_EMPTY)
         municipalities = {m.number: m for m in Municipality.objects.filter(county__in_region=True)}

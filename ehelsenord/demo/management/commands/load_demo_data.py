@@ -28,6 +28,7 @@ class Command(BaseCommand):
             assert result.loaded_at is not None
             loaded = formats.date_format(timezone.localtime(result.loaded_at), "SHORT_DATETIME_FORMAT")
             self.stdout.write(_("Demo data is already loaded (%(loaded)s). Nothing changed.") % {"loaded": loaded})
+            self._print_logins(result)
             return
         if result.outcome == Outcome.NOT_EMPTY:
             self.stdout.write(
