@@ -133,7 +133,7 @@ def implementation_update_many(
     - writes one ImplementationChange per field whose value actually changed (who, when, before,
       after, source, reason);
     - a change that changes nothing writes nothing and does not touch updated_at.
-    A batch costs a fixed number of queries, so a spreadsheet import of the region stays fast.
+    A batch costs a few queries plus one UPDATE per changed record, so an import of the region stays fast.
     """
     rights = change_rights(user)
     for update in updates:
@@ -173,7 +173,7 @@ def _apply(
     existing = {(record.municipality_id, record.solution_id): record for record in locked}
     results: list[UpdateResult] = []
     created: list[Implementation] = []
-    updated: dict[int, Implementation] = {}
+    updated: dict[int, tuple[Implementation, set[str]]] = {}
     history: list[tuple[Implementation, ImplementationChange]] = []
     for update, clean in cleaned:
         implementation = existing.get((update.municipality.number, update.solution.pk))
@@ -211,10 +211,13 @@ def _apply(
             existing[(update.municipality.number, update.solution.pk)] = implementation
             created.append(implementation)
         else:
-            updated[implementation.pk] = implementation
+            updated.setdefault(implementation.pk, (implementation, set()))[1].update(changed)
     Implementation.objects.bulk_create(created)
-    stored_fields = [*TRACKED_FIELDS, "updated_by", "updated_at"]
-    Implementation.objects.bulk_update(list(updated.values()), stored_fields, batch_size=500)
+    # One UPDATE of only the changed columns per record: far faster than bulk_update's CASE
+    # expressions over every column when a spreadsheet changes hundreds of records.
+    for implementation, fields in updated.values():
+        values = {name: getattr(implementation, name) for name in fields}
+        Implementation.objects.filter(pk=implementation.pk).update(**values, updated_by=user, updated_at=now)
     for implementation, entry in history:
         entry.implementation = implementation
     ImplementationChange.objects.bulk_create([entry for _implementation, entry in history], batch_size=1000)
