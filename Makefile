@@ -14,6 +14,7 @@ PYTEST_ARGS ?=
 
 # Production-like environment for `check --deploy` (values are examples, never used to serve).
 DEPLOY_ENV := DEBUG=False HTTPS=True ALLOWED_HOSTS=ehelsenord.example CSRF_TRUSTED_ORIGINS=https://ehelsenord.example \
+	SITE_URL=https://ehelsenord.example \
 	SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	DATABASE_URL=sqlite:///$(CURDIR)/.check-deploy.sqlite3
 

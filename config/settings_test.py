@@ -6,6 +6,8 @@ os.environ.setdefault("DEBUG", "False")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("HTTPS", "False")
+os.environ.setdefault("SITE_URL", "http://testserver")
+os.environ.setdefault("CSRF_TRUSTED_ORIGINS", "http://testserver")
 
 from config.settings import *  # noqa: F403
 

@@ -13,6 +13,10 @@ from ehelsenord.accounts.enums import COORDINATOR_ROLES, Role
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # E-mail addresses are stored in lower case; phones capitalise the first letter when typing.
+        return self.get(email__iexact=username)
+
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)

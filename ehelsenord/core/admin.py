@@ -7,17 +7,14 @@ base classes decide per model what may be changed at all.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import admin
 from django.db import models
-from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from ehelsenord.core.audit import audit_record
 from ehelsenord.core.models import AuditEntry
 
 
@@ -74,55 +71,6 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-def audit_snapshot(obj: models.Model) -> dict[str, Any]:
-    """Every field's value as the audit log shows it: related objects by name, JSON as text."""
-    values: dict[str, Any] = {}
-    for field in obj._meta.concrete_fields:
-        if field.primary_key and field.auto_created:
-            continue
-        if field.is_relation:
-            values[field.name] = getattr(obj, field.name)
-        elif isinstance(field, models.JSONField):
-            # As text, so that a reordered list counts as a change (audit_record sorts lists).
-            values[field.name] = json.dumps(field.value_from_object(obj), ensure_ascii=False)
-        else:
-            values[field.name] = field.value_from_object(obj)
-    for field in obj._meta.many_to_many:
-        values[field.name] = list(getattr(obj, field.name).all()) if obj.pk else []
-    return values
-
-
-class AuditedAdmin(BaseAdmin):
-    """An editable model admin that writes who changed what, before and after, to the audit log."""
-
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
-        # The form has already put the new values on obj: read the stored ones afresh.
-        stored = type(obj)._default_manager.filter(pk=obj.pk).first() if change else None
-        obj._audit_before = audit_snapshot(stored) if stored is not None else {}
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool) -> None:
-        # Many-to-many values are saved here, after save_model: the "after" snapshot waits for them.
-        super().save_related(request, form, formsets, change)
-        obj = form.instance
-        audit_record(
-            actor=request.user,
-            action="admin.changed" if change else "admin.created",
-            obj=obj,
-            before=getattr(obj, "_audit_before", {}),
-            after=audit_snapshot(obj),
-        )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit_record(actor=request.user, action="admin.deleted", obj=obj, before=audit_snapshot(obj))
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        for obj in queryset:
-            audit_record(actor=request.user, action="admin.deleted", obj=obj, before=audit_snapshot(obj))
-        super().delete_queryset(request, queryset)
 
 
 @admin.register(AuditEntry)

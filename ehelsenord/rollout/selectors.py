@@ -24,12 +24,12 @@ from ehelsenord.solutions.selectors import solution_list
 
 
 def own_municipality_numbers(user: User | AnonymousUser) -> frozenset[str]:
-    """The numbers of the municipalities the user is a contact for (cached on the user object)."""
+    """The region's municipalities the user is a contact for (cached on the user object)."""
     if not user.is_authenticated:
         return frozenset()
     cached: frozenset[str] | None = getattr(user, "_own_municipalities", None)
     if cached is None:
-        cached = frozenset(user.municipalities.values_list("number", flat=True))
+        cached = frozenset(user.municipalities.filter(county__in_region=True).values_list("number", flat=True))
         user._own_municipalities = cached  # type: ignore[attr-defined]
     return cached
 
@@ -58,7 +58,12 @@ def change_rights(user: User | AnonymousUser) -> frozenset[str]:
     return rights
 
 
-def implementation_can_change(user: User | AnonymousUser, municipality: Municipality) -> bool:
+def implementation_can_change(
+    user: User | AnonymousUser, municipality: Municipality, solution: Solution | None = None
+) -> bool:
+    """May the user change the municipality's records (of this solution: historical ones are closed)?"""
+    if solution is not None and solution.is_historical:
+        return False
     return municipality.number in change_rights(user)
 
 

@@ -141,6 +141,12 @@ def implementation_update_many(
             raise PermissionDenied(
                 _("You may not change the records of %(municipality)s.") % {"municipality": update.municipality}
             )
+    for update in updates:
+        if update.solution.is_historical:
+            raise ValidationError(
+                _("%(solution)s is no longer in use; its records are kept as history and cannot change.")
+                % {"solution": update.solution}
+            )
     cleaned = [(update, _clean_changes(update.solution, update.changes)) for update in updates]
     now = at or timezone.now()
     try:
@@ -168,7 +174,7 @@ def _apply(
             municipality__in={number for number, _solution in pairs},
             solution__in={solution for _number, solution in pairs},
         )
-        .order_by()
+        .order_by("pk")  # lock in one order everywhere, so two overlapping batches cannot deadlock
     )
     existing = {(record.municipality_id, record.solution_id): record for record in locked}
     results: list[UpdateResult] = []

@@ -13,7 +13,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -372,7 +372,10 @@ class PlannedRow:
 
 @dataclass
 class ImportPlan:
+    """Every valid row (rows), and those that would change the stored state when planned (changed)."""
+
     rows_read: int = 0
+    rows: list[PlannedRow] = field(default_factory=list)
     changed: list[PlannedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
@@ -606,16 +609,12 @@ def plan_import(table: Table, *, user: User) -> ImportPlan:
     for number, municipality, solution, changes in valid:
         stored = grid.record(municipality, solution)
         changed = tuple(name for name in TRACKED_FIELDS if getattr(stored, name) != changes[name])
+        row = PlannedRow(
+            row=number, municipality=municipality, solution=solution, changes=changes, changed_fields=changed
+        )
+        plan.rows.append(row)
         if changed:
-            plan.changed.append(
-                PlannedRow(
-                    row=number,
-                    municipality=municipality,
-                    solution=solution,
-                    changes=changes,
-                    changed_fields=changed,
-                )
-            )
+            plan.changed.append(row)
     return plan
 
 
@@ -674,14 +673,15 @@ def _refusal(municipality: Municipality) -> PermissionDenied:
 def apply_import(plan: ImportPlan, *, user: User, filename: str = "", at: datetime | None = None) -> ImportResult:
     """Apply every changed row in one transaction; if any row fails, nothing is changed.
 
-    The rows go through implementation_update_many, the same write path as the web form (access,
-    validation, history), in one batch. Rows that change nothing were left out by plan_import.
+    Every valid row goes through implementation_update_many, the same write path as the web form
+    (access, validation, history), in one batch; what changed is what the service says changed, under
+    its locks, not the preview plan_import made without them.
     """
     if plan.errors:
         return ImportResult(rows_read=plan.rows_read, changed=[], errors=plan.errors)
     reason = _("From the file %(filename)s") % {"filename": filename} if filename else ""
     updates = [
-        RecordChange(municipality=row.municipality, solution=row.solution, changes=row.changes) for row in plan.changed
+        RecordChange(municipality=row.municipality, solution=row.solution, changes=row.changes) for row in plan.rows
     ]
     try:
         results = implementation_update_many(
@@ -690,12 +690,16 @@ def apply_import(plan: ImportPlan, *, user: User, filename: str = "", at: dateti
     except PermissionDenied:
         # plan_import checked the same rule, so this only happens if the user's rights changed in between.
         rights = change_rights(user)
-        refused = [row for row in plan.changed if row.municipality.number not in rights]
+        refused = [row for row in plan.rows if row.municipality.number not in rights]
         errors = [error for row in refused for error in _service_errors(row.row, _refusal(row.municipality))]
         return ImportResult(rows_read=plan.rows_read, changed=[], errors=errors)
     except ValidationError as error:
         return ImportResult(rows_read=plan.rows_read, changed=[], errors=_service_errors(0, error))
-    applied = [row for row, result in zip(plan.changed, results, strict=True) if result.changed_fields]
+    applied = [
+        replace(row, changed_fields=result.changed_fields)
+        for row, result in zip(plan.rows, results, strict=True)
+        if result.changed_fields
+    ]
     return ImportResult(rows_read=plan.rows_read, changed=applied, errors=[])
 
 

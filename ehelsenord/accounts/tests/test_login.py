@@ -110,3 +110,9 @@ def test_only_the_intended_account_pages_are_public() -> None:
         "password_reset_confirm",
         "password_reset_done",
     ]
+
+
+def test_login_email_is_case_insensitive(client: Client, bodo_contact: Any) -> None:
+    # Phones capitalise the first letter of what is typed.
+    response = client.post("/konto/logg-inn/", {"username": bodo_contact.email.capitalize(), "password": TEST_PASSWORD})
+    assert (response.status_code, response["Location"]) == (302, "/")

@@ -160,3 +160,39 @@ def test_implementation_update_two_simultaneous_first_changes_both_land(referenc
     record = Implementation.objects.get(municipality=bodo, solution=pll)
     assert record.changes.count() == 2
     assert record.note in {"Notat 0", "Notat 1"}
+
+
+def test_implementation_update_refuses_historical_solutions(bodo: Any, coordinator: Any) -> None:
+    akson = Solution.objects.get(slug="akson")
+    with pytest.raises(ValidationError) as error:
+        implementation_update(municipality=bodo, solution=akson, user=coordinator, changes={"phase": "planlagt"})
+    assert error.value.messages == [
+        "Akson / Felles kommunal journal er ikke lenger i bruk; registreringene er historikk og kan ikke endres."
+    ]
+    assert not Implementation.objects.exists()
+
+
+def test_implementation_update_contact_of_a_municipality_outside_the_region_changes_nothing(
+    pll: Solution, make_user: Any
+) -> None:
+    from ehelsenord.accounts.enums import Role
+    from ehelsenord.municipalities.models import Municipality
+
+    oslo = Municipality.objects.get(number="0301")
+    contact = make_user(role=Role.MUNICIPALITY_CONTACT, municipalities=[oslo])
+    with pytest.raises(PermissionDenied):
+        implementation_update(municipality=oslo, solution=pll, user=contact, changes={"phase": "planlagt"})
+    assert not Implementation.objects.exists()
+
+
+def test_implementation_update_many_is_all_or_nothing(bodo: Any, rost: Any, pll: Solution, bodo_contact: Any) -> None:
+    from ehelsenord.rollout.services import RecordChange, implementation_update_many
+
+    updates = [
+        RecordChange(municipality=bodo, solution=pll, changes={"phase": "planlagt"}),
+        RecordChange(municipality=rost, solution=pll, changes={"phase": "planlagt"}),
+    ]
+    with pytest.raises(PermissionDenied):
+        implementation_update_many(user=bodo_contact, updates=updates)
+    assert not Implementation.objects.exists()
+    assert ImplementationChange.objects.count() == 0

@@ -86,7 +86,7 @@ def quick_update_hx(request: AuthedRequest, number: str, slug: str) -> HttpRespo
     solution = solution_get(slug)
     if not request.htmx:
         return redirect("rollout:record", number=municipality.number, slug=solution.slug)
-    if not implementation_can_change(request.user, municipality):
+    if not implementation_can_change(request.user, municipality, solution):
         return _forbidden(request, municipality, solution)
     record = record_get(municipality, solution)
     if request.method == "POST":

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,7 +33,7 @@ from ehelsenord.rollout.selectors import (
     record_get,
     rollout_grid,
 )
-from ehelsenord.rollout.services import implementation_update
+from ehelsenord.rollout.services import RecordChange, implementation_update, implementation_update_many
 from ehelsenord.solutions.models import Solution
 from ehelsenord.solutions.selectors import solution_queryset
 
@@ -98,7 +97,7 @@ def _forbidden(request: AuthedRequest, message: str) -> HttpResponse:
 def record_detail(request: AuthedRequest, number: str, slug: str) -> HttpResponse:
     municipality = municipality_get(number)
     solution = _solution_get(slug)
-    can_change = implementation_can_change(request.user, municipality)
+    can_change = implementation_can_change(request.user, municipality, solution)
     if request.method == "POST" and not can_change:
         return _forbidden(
             request, _("You may not change the records of %(municipality)s.") % {"municipality": municipality}
@@ -185,25 +184,17 @@ def my_municipality(request: AuthedRequest) -> HttpResponse:
     # Validate every row (no short-circuit) so each invalid row shows its own errors.
     valid = [form.is_valid() for _solution, form in rows]
     if request.method == "POST" and all(valid):
+        updates = [
+            RecordChange(municipality=municipality, solution=solution, changes=form.changes())
+            for solution, form in rows
+        ]
         try:
-            with transaction.atomic():
-                updated = 0
-                for solution, form in rows:
-                    try:
-                        result = implementation_update(
-                            municipality=municipality,
-                            solution=solution,
-                            user=request.user,
-                            changes=form.changes(),
-                            source=ChangeSource.WEB,
-                        )
-                    except ValidationError as error:
-                        form.add_error(None, error)
-                        raise
-                    updated += bool(result.changed_fields)
-        except ValidationError:
-            pass  # rolled back; the row's errors are on its form
+            results = implementation_update_many(user=request.user, updates=updates, source=ChangeSource.WEB)
+        except ValidationError as error:
+            # The forms check what the service checks, so this is only a safety net.
+            rows[0][1].add_error(None, error)
         else:
+            updated = sum(bool(result.changed_fields) for result in results)
             if updated:
                 messages.success(
                     request,
