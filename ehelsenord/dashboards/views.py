@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from ehelsenord.core.http import AuthedRequest
 from ehelsenord.dashboards.selectors import recent_changes
 from ehelsenord.municipalities.selectors import area_from_param, area_param, county_list
-from ehelsenord.rollout.aggregation import Summary, summarize, summarize_all
+from ehelsenord.rollout.aggregation import Summary, count_with_any_in_use, summarize, summarize_all
 from ehelsenord.rollout.matrix import area_label, stage_legend
 from ehelsenord.rollout.selectors import change_rows, rollout_grid
 from ehelsenord.solutions.enums import Stage
@@ -68,7 +68,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
         "municipality_count": len(grid.municipalities),
         "solution_count": len(grid.solutions),
         "total": total,
-        "municipalities_in_use": sum(1 for summary in by_municipality.values() if summary.in_use),
+        "municipalities_in_use": count_with_any_in_use(by_municipality),
         "stages": stage_legend(),
         "solution_rows": [
             SummaryRow(by_solution.get(solution.slug, Summary()), solution) for solution in grid.solutions

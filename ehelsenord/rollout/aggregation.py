@@ -69,6 +69,9 @@ class Summary:
     def phase_count(self, phase_key: str) -> int:
         return self.by_phase.get(phase_key, 0)
 
+    def phase_share(self, phase_key: str) -> float:
+        return self.phase_count(phase_key) / self.total if self.total else 0.0
+
 
 def _summary(cells: list[Cell], fresh_since: datetime | None) -> Summary:
     by_stage = Counter(cell.stage for cell in cells)
@@ -101,6 +104,11 @@ def summarize(
     for cell in cells:
         groups.setdefault(by(cell), []).append(cell)
     return {key: _summary(group, fresh_since) for key, group in groups.items()}
+
+
+def count_with_any_in_use(summaries: Mapping[K, Summary]) -> int:
+    """How many groups (say municipalities) have at least one cell in use."""
+    return sum(1 for summary in summaries.values() if summary.in_use)
 
 
 def summarize_all(cells: Iterable[Cell], *, fresh_since: datetime | None = None) -> Summary:

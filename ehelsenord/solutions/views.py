@@ -44,7 +44,10 @@ def solution_detail(request: AuthedRequest, slug: str) -> HttpResponse:
     grid = rollout_grid(area=area, solutions=[solution])
     records = [grid.record(municipality, solution) for municipality in grid.municipalities]
     summary = summarize_all(record.cell() for record in records)
-    phases = [(phase, summary.phase_count(phase.key)) for phase in solution.phase_template.phases.all()]
+    phases = [
+        (phase, summary.phase_count(phase.key), summary.phase_share(phase.key))
+        for phase in solution.phase_template.phases.all()
+    ]
     return render(
         request,
         "solutions/detail.html",

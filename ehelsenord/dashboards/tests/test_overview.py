@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from ehelsenord.dashboards.templatetags.dashboards import percent
+from ehelsenord.core.templatetags.numbers import percent
 from ehelsenord.municipalities.models import Municipality
 from ehelsenord.rollout.enums import ChangeSource
 from ehelsenord.rollout.models import Implementation, ImplementationChange

@@ -1,4 +1,4 @@
-"""Template filters of the dashboards."""
+"""Number formatting for every page: shares are shown one way everywhere."""
 
 from __future__ import annotations
 
