@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from ehelsenord.municipalities.models import Municipality
 from ehelsenord.rollout.models import Implementation, ImplementationChange
@@ -485,3 +487,16 @@ def test_quick_update_unknown_record_is_not_found(coordinator: Any) -> None:
     assert client.get("/status/9999/pasientens-legemiddelliste/", headers=HTMX).status_code == 404
     assert client.get("/status/1804/finnes-ikke/", headers=HTMX).status_code == 404
     assert not Implementation.objects.exists()
+
+
+def test_matrix_offers_its_selection_as_a_spreadsheet(coordinator: Any) -> None:
+    client = Client()
+    client.force_login(coordinator)
+    html = client.get("/status/", {"omrade": "56", "losning": "e-resept"}).content.decode()
+    link = "/regneark/eksport/?format=xlsx&amp;omrade=56&amp;losning=e-resept"
+    assert f'href="{link}"' in html
+    response = client.get(link.replace("&amp;", "&"))
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 1 + 18  # header + Finnmark's 18 municipalities × one solution
+    assert {row[2] for row in rows[1:]} == {"e-resept"}
