@@ -1,11 +1,14 @@
 """Benchmark: server time and query count of the main pages on the national data set.
 
 Builds 357 municipalities × the whole catalogue, with five years of monthly history per record,
-in a separate database (default: a fresh SQLite file under bench/results/; set BENCH_DATABASE_URL
-to use PostgreSQL), then measures 20 requests per page through Django's test client (server time
-only: no network, no browser). Prints a table and, on its last line, one JSON object.
+in a separate database, then measures 20 requests per page through Django's test client
+(server time only: no network, no browser), and the export and import of the region's records.
+Prints a table and, on its last line, one JSON object.
 
-    .venv/bin/python bench/pages.py
+    .venv/bin/python bench/pages.py                  # a fresh SQLite file under bench/results/
+    BENCH_DATABASE_URL=postgres://…/ehelsenord_bench .venv/bin/python bench/pages.py
+
+The PostgreSQL database's name must contain "bench": it is emptied first.
 """
 
 from __future__ import annotations
@@ -26,7 +29,11 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 RESULTS.mkdir(parents=True, exist_ok=True)
 DB_FILE = RESULTS / "pages.sqlite3"
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{DB_FILE}")
+BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
+if BENCH_DATABASE_URL and "bench" not in BENCH_DATABASE_URL.rsplit("/", 1)[-1]:
+    # The benchmark empties the database it is given: refuse anything not named as a benchmark's.
+    sys.exit("BENCH_DATABASE_URL must name a database with 'bench' in its name; it will be emptied.")
+os.environ["DATABASE_URL"] = BENCH_DATABASE_URL or f"sqlite:///{DB_FILE}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 os.environ["DATABASE_CONN_MAX_AGE"] = "0"
 
@@ -51,7 +58,7 @@ def build_dataset() -> dict[str, int]:
     from ehelsenord.rollout.models import Implementation, ImplementationChange
     from ehelsenord.solutions.selectors import solution_list
 
-    if DB_FILE.exists() and "BENCH_DATABASE_URL" not in os.environ:
+    if DB_FILE.exists() and not BENCH_DATABASE_URL:
         DB_FILE.unlink()
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
@@ -87,7 +94,8 @@ def build_dataset() -> dict[str, int]:
             changes.append(
                 ImplementationChange(
                     implementation_id=record.pk,
-                    changed_at=now - timedelta(days=30 * month),
+                    # Spread over the month, as real edits are (not all records at the same instant).
+                    changed_at=now - timedelta(days=30 * month, minutes=rng.randrange(43_000)),
                     changed_by=user,
                     source=ChangeSource.IMPORT,
                     field="note",
