@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ehelsenord.core.forms import DesignsystemetMixin
@@ -13,21 +14,39 @@ from ehelsenord.rollout.selectors import RecordView
 from ehelsenord.rollout.services import NOTE_MAX_LENGTH
 from ehelsenord.solutions.models import Phase
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PATIENT_DATA_REMINDER = _("One line, no patient data or other personal health information.")
 
 
+DATE_HELP = _("As dd.mm.yyyy, for example 01.03.2027.")
+
+
+def _date_field(label: StrOrPromise) -> forms.DateField:
+    # A text field, not type=date: a browser sends an impossible date (31.02) as an empty value,
+    # which would silently clear the stored date instead of getting an error message.
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        help_text=DATE_HELP,
+        widget=forms.DateInput(format="%d.%m.%Y", attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
 class RecordForm(DesignsystemetMixin, forms.Form):
-    """Every field of one record; the phase choices come from the solution's template."""
+    """Every field of one record; the phase choices come from the solution's template.
+
+    Each field carries the value the user saw (show_hidden_initial), so a save sends only the fields
+    the user changed: a change someone else made meanwhile to another field is never overwritten.
+    """
 
     phase = forms.ChoiceField(label=_("Phase"))
     traffic_light = forms.ChoiceField(label=_("Traffic light"), choices=TrafficLight.choices)
     note = forms.CharField(label=_("Note"), max_length=NOTE_MAX_LENGTH, required=False, help_text=PATIENT_DATA_REMINDER)
-    target_date = forms.DateField(
-        label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    go_live_date = forms.DateField(
-        label=_("Go-live date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    target_date = _date_field(_("Target date"))
+    go_live_date = _date_field(_("Go-live date"))
     evidence = forms.ChoiceField(label=_("Evidence"), choices=Evidence.choices)
 
     def __init__(self, *args: Any, record: RecordView, **kwargs: Any) -> None:
@@ -45,6 +64,8 @@ class RecordForm(DesignsystemetMixin, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
         phase_field = self.fields["phase"]
         assert isinstance(phase_field, forms.ChoiceField)
         phase_field.choices = [(key, phase.name) for key, phase in self.phases.items()]
@@ -53,8 +74,18 @@ class RecordForm(DesignsystemetMixin, forms.Form):
         return self.phases[self.cleaned_data["phase"]]
 
     def changes(self) -> dict[str, Any]:
-        """The submitted values, ready for implementation_update (only the fields this form has)."""
-        return {name: self.cleaned_data[name] for name in self.fields}
+        """The fields the user changed, ready for implementation_update."""
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+    def radio_initials(self) -> str:
+        """Hidden "seen" values of fields a template renders radio by radio (not through {{ field }})."""
+        return mark_safe(  # noqa: S308 - Django's own widget rendering, escaped
+            "".join(
+                str(self[name].as_hidden(only_initial=True))
+                for name, field in self.fields.items()
+                if isinstance(field.widget, forms.RadioSelect)
+            )
+        )
 
 
 class QuickUpdateForm(RecordForm):

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.utils import timezone
 
@@ -548,3 +549,43 @@ def test_my_municipality_reader_with_a_municipality_gets_no_form(bodo: Any, make
 def test_my_municipality_anonymous_is_sent_to_login() -> None:
     response = Client().get("/min-kommune/")
     assert response["Location"] == "/konto/logg-inn/?next=/min-kommune/"
+
+
+def _form_data_as_shown(municipality: Any) -> dict[str, str]:
+    """What the browser sends for an untouched Min kommune form: every field and its 'seen' copy."""
+    from ehelsenord.rollout.forms import RecordForm
+    from ehelsenord.rollout.selectors import record_get
+
+    data: dict[str, str] = {}
+    for solution in solution_list():
+        form = RecordForm(record=record_get(municipality, solution), prefix=solution.slug)
+        for bound in form:
+            value = bound.value()
+            text = value.strftime("%d.%m.%Y") if hasattr(value, "strftime") else ("" if value is None else str(value))
+            data[bound.html_name] = text
+            data[bound.html_initial_name] = text
+    return data
+
+
+def test_my_municipality_never_overwrites_a_change_made_while_the_form_was_open(
+    rost: Any, rost_contact: Any, coordinator: Any
+) -> None:
+    eresept = Solution.objects.get(slug="e-resept")
+    tilsyn = Solution.objects.get(slug="digitalt-tilsyn")
+    shown = _form_data_as_shown(rost)  # Røst's contact opens Min kommune ...
+    implementation_update(  # ... a coordinator changes e-resept meanwhile ...
+        municipality=rost,
+        solution=eresept,
+        user=coordinator,
+        changes={"note": "Avtale signert", "traffic_light": "at_risk"},
+    )
+    shown["digitalt-tilsyn-phase"] = "planlagt"  # ... and the contact changes only digitalt tilsyn.
+    client = Client()
+    client.force_login(rost_contact)
+    response = client.post("/min-kommune/", shown)
+
+    assert response.status_code == 302
+    records = {r.solution.slug: r for r in Implementation.objects.filter(municipality=rost)}
+    assert (records["e-resept"].note, records["e-resept"].traffic_light) == ("Avtale signert", "at_risk")
+    assert records[tilsyn.slug].phase.key == "planlagt"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["1 løsning ble oppdatert."]
