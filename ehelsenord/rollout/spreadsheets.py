@@ -418,6 +418,28 @@ def _date(value: Any) -> date | None:
     raise ValueError(text)
 
 
+def _timestamp(value: Any) -> datetime | None:
+    """The file's "sist oppdatert" (a date-time cell or DD.MM.YYYY HH:MM), or None when empty or unreadable."""
+    if isinstance(value, datetime):
+        return value.replace(second=0, microsecond=0)
+    text = _text(value)
+    for pattern in (DATETIME_FORMAT, "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):
+        try:
+            return datetime.strptime(text, pattern).replace(second=0)
+        except ValueError:
+            continue
+    return None
+
+
+def _newer_than(stored: datetime | None, seen: datetime | None) -> bool:
+    """Was the record changed after the file's "sist oppdatert" (to the minute, the file's precision)?"""
+    if seen is None:
+        return False  # a file written by hand, or the cell emptied on purpose: no check
+    if stored is None:
+        return False  # never changed here: there is nothing newer to protect
+    return timezone.localtime(stored).replace(tzinfo=None, second=0, microsecond=0) > seen
+
+
 def _choices(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
     """Lookup of a choice by its label (as shown in the interface) or its key, case-insensitive."""
     lookup: dict[str, str] = {}
@@ -506,11 +528,6 @@ def _validate_row(
             MUNICIPALITY_NUMBER,
             _("There is no municipality with the number “%(value)s”.") % {"value": municipality_number},
         )
-    elif municipality.number not in catalogue.rights:
-        error(
-            MUNICIPALITY_NUMBER,
-            _("You may not change the records of %(municipality)s.") % {"municipality": municipality},
-        )
 
     slug = _text(cell(SOLUTION)).lower()
     solution = catalogue.solutions.get(slug)
@@ -583,7 +600,7 @@ def plan_import(table: Table, *, user: User) -> ImportPlan:
         plan.errors.append(RowError(row=None, column="", message=error.message))
         return plan
     catalogue = _Catalogue.load(user)
-    valid: list[tuple[int, Municipality, Solution, dict[str, Any]]] = []
+    valid: list[tuple[int, Municipality, Solution, dict[str, Any], datetime | None]] = []
     seen: dict[tuple[str, str], int] = {}
     for number, values in table.rows:
         municipality, solution, changes, errors = _validate_row(number, values, columns, catalogue)
@@ -599,16 +616,43 @@ def plan_import(table: Table, *, user: User) -> ImportPlan:
                 )
         plan.errors.extend(errors)
         if not errors and municipality is not None and solution is not None:
-            valid.append((number, municipality, solution, changes))
+            index = columns.get(UPDATED_AT)
+            downloaded = _timestamp(values[index]) if index is not None and index < len(values) else None
+            valid.append((number, municipality, solution, changes, downloaded))
     if plan.errors:
         return plan
     grid = rollout_grid(
-        municipalities=list({m.number: m for _n, m, _s, _c in valid}.values()),
-        solutions=list({s.pk: s for _n, _m, s, _c in valid}.values()),
+        municipalities=list({m.number: m for _n, m, _s, _c, _t in valid}.values()),
+        solutions=list({s.pk: s for _n, _m, s, _c, _t in valid}.values()),
     )
-    for number, municipality, solution, changes in valid:
+    for number, municipality, solution, changes, downloaded in valid:
         stored = grid.record(municipality, solution)
         changed = tuple(name for name in TRACKED_FIELDS if getattr(stored, name) != changes[name])
+        if not changed and municipality.number not in catalogue.rights:
+            continue  # another municipality's row, as downloaded: nothing to do, nothing refused
+        if municipality.number not in catalogue.rights:
+            plan.errors.append(
+                RowError(
+                    row=number,
+                    column=MUNICIPALITY_NUMBER,
+                    message=_("You may not change the records of %(municipality)s.") % {"municipality": municipality},
+                )
+            )
+            continue
+        if changed and _newer_than(stored.updated_at, downloaded):
+            assert stored.updated_at is not None
+            plan.errors.append(
+                RowError(
+                    row=number,
+                    column=UPDATED_AT,
+                    message=_(
+                        "Someone changed this record on %(when)s, after the file was downloaded. Download a new "
+                        "file, or empty the cell to overwrite the newer values."
+                    )
+                    % {"when": timezone.localtime(stored.updated_at).strftime(DATETIME_FORMAT)},
+                )
+            )
+            continue
         row = PlannedRow(
             row=number, municipality=municipality, solution=solution, changes=changes, changed_fields=changed
         )

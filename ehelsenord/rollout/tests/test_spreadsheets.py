@@ -6,10 +6,11 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -809,3 +810,59 @@ def test_exchange_pages_upload_without_accessibility_violations(
     expect(page.get_by_role("table", name="Endrede rader")).to_contain_text("Røst")
     assert axe_violations(page) == []
     assert _history() == [("1856", "e-resept", "phase", "ikke_startet", "planlagt", "import")]
+
+
+def test_import_of_a_stale_file_never_reverts_a_newer_change(bodo_eresept: Implementation, coordinator: Any) -> None:
+    client = _client(coordinator)
+    exported = _export(client, "omrade=18&losning=e-resept&format=xlsx").content
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        # After the download, someone sets Bodø's e-resept to "delayed" in the matrix ...
+        implementation_update(
+            municipality=bodo_eresept.municipality,
+            solution=bodo_eresept.solution,
+            user=coordinator,
+            changes={"traffic_light": "delayed"},
+        )
+    before = _snapshot()
+    workbook = load_workbook(io.BytesIO(exported))
+    sheet = workbook["Registreringer"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "1804":
+            row[6].value = "Nytt notat"  # ... and the old file (still "I rute") changes Bodø's note.
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    result: ImportResult = _upload(client, buffer.getvalue(), "gammel.xlsx").context["result"]
+
+    when = timezone.localtime(Implementation.objects.get(pk=bodo_eresept.pk).updated_at).strftime("%d.%m.%Y %H:%M")
+    assert result.errors == [
+        RowError(
+            row=result.errors[0].row,
+            column="sist oppdatert",
+            message=f"Noen endret denne registreringen {when}, etter at filen ble lastet ned. Last ned en ny fil, "
+            "eller tøm cellen for å overskrive de nyere verdiene.",
+        )
+    ]
+    assert _snapshot() == before
+
+
+def test_import_of_the_national_file_by_a_contact_applies_only_their_own_rows(
+    bodo_eresept: Implementation, rost_contact: Any
+) -> None:
+    client = _client(rost_contact)
+    workbook = load_workbook(io.BytesIO(_export(client, "omrade=norge&losning=e-resept&format=xlsx").content))
+    sheet = workbook["Registreringer"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "1856":
+            row[4].value = "Planlagt"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    result: ImportResult = _upload(client, buffer.getvalue(), "hele-landet.xlsx").context["result"]
+
+    assert (result.rows_read, result.errors, [row.municipality.number for row in result.changed]) == (
+        357,
+        [],
+        ["1856"],
+    )
+    assert _history()[-1] == ("1856", "e-resept", "phase", "ikke_startet", "planlagt", "import")
