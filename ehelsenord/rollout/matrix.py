@@ -37,6 +37,8 @@ MARKED_LIGHTS = (TrafficLight.AT_RISK, TrafficLight.DELAYED)
 
 # The URL placeholder that stands in for a municipality number (see CellRenderer).
 _NUMBER_PLACEHOLDER = "KOMMUNENUMMER"
+# A private-use character cannot occur in a name or a number, so the replacement is exact.
+_NAME_PLACEHOLDER = "\ue000kommunenavn\ue000"
 
 
 # --- The area switch (region, one county, all of Norway) ---------------------------------------
@@ -210,17 +212,20 @@ class CellRenderer:
             self._plain[solution.pk] = format_html(
                 '<td id="{}" class="matrix-cell"{}>', cell_id(_NUMBER_PLACEHOLDER, slug), oob_attribute
             )
+            # The link names its municipality and solution, so it makes sense when reached by Tab.
             self._link[solution.pk] = format_html(
                 '<td id="{}" class="matrix-cell"{}><a id="{}" class="matrix-cell__link" href="{}" hx-get="{}" '
-                'hx-target="#dialog-host">',
+                'hx-target="#dialog-host"><span class="visually-hidden">{}, {}: </span>',
                 cell_id(_NUMBER_PLACEHOLDER, slug),
                 oob_attribute,
                 opener_id(_NUMBER_PLACEHOLDER, slug),
                 reverse("rollout:record", args=[_NUMBER_PLACEHOLDER, slug]),
                 reverse("rollout:quick_update", args=[_NUMBER_PLACEHOLDER, slug]),
+                _NAME_PLACEHOLDER,
+                solution.short_name,
             )
         self._content: dict[tuple[int, str], SafeString] = {}
-        self._numbers: dict[str, str] = {}
+        self._numbers: dict[str, tuple[str, str]] = {}
 
     def content(self, record: RecordView) -> SafeString:
         key = (record.phase.pk, record.traffic_light)
@@ -241,13 +246,14 @@ class CellRenderer:
         number = record.municipality.number
         escaped = self._numbers.get(number)
         if escaped is None:
-            escaped = self._numbers[number] = escape(number)
+            escaped = self._numbers[number] = (escape(number), escape(record.municipality.name))
         if number in self.rights:
-            head, tail = self._link[record.solution.pk], "</a></td>"
+            head = self._link[record.solution.pk].replace(_NAME_PLACEHOLDER, escaped[1])
+            tail = "</a></td>"
         else:
             head, tail = self._plain[record.solution.pk], "</td>"
-        # Safe: head and content come from format_html, the number is escaped, tail is a literal.
-        return SafeString(head.replace(_NUMBER_PLACEHOLDER, escaped) + self.content(record) + tail)
+        # Safe: head and content come from format_html, number and name are escaped, tail is a literal.
+        return SafeString(head.replace(_NUMBER_PLACEHOLDER, escaped[0]) + self.content(record) + tail)
 
 
 # --- The whole table ---------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def test_coordinator_changes_a_status_in_the_matrix_and_sees_it_on_oversikt_and_
     dialog = page.get_by_role("dialog", name="Oppdater Pasientens legemiddelliste (PLL) i Bodø")
     dialog.get_by_role("radio", name="Planlagt").check()
     dialog.get_by_role("button", name="Lagre").click()
-    expect(page.locator(f"#cell-1804-{PLL}")).to_have_text("Planlagt")
+    expect(page.locator(f"#cell-1804-{PLL}")).to_have_text("Bodø, PLL: Planlagt")
     expect(page.get_by_role("dialog")).to_have_count(0)
 
     page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Oversikt").click()

@@ -81,7 +81,7 @@ def test_matrix_quick_update_by_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page.locator("#matrix-status")).to_have_text("Lagret PLL for Bodø: I drift, risiko.")
     expect(page.locator("dialog")).to_have_count(0)
-    expect(page.locator(f"#cell-1804-{PLL}")).to_have_text("I drift Risiko")
+    expect(page.locator(f"#cell-1804-{PLL}")).to_have_text("Bodø, PLL: I drift Risiko")
     # Focus is back on the cell, so the next cell is one Tab away.
     expect(page.locator(f"#open-1804-{PLL}")).to_be_focused()
     record = Implementation.objects.get(municipality=bodo, solution__slug=PLL)

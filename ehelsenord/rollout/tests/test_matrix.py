@@ -92,13 +92,14 @@ def test_matrix_shows_the_regions_municipalities_with_phase_and_traffic_light(
     assert _cell(response.content, "1804", PLL) == (
         f'<td id="cell-1804-{PLL}" class="matrix-cell"><a id="open-1804-{PLL}" class="matrix-cell__link" '
         f'href="/registreringer/1804/{PLL}/" hx-get="/status/1804/{PLL}/" hx-target="#dialog-host">'
-        '<span class="stage stage--piloting">Utprøving</span> '
+        '<span class="visually-hidden">Bodø, PLL: </span><span class="stage stage--piloting">Utprøving</span> '
         '<span class="light light--at_risk"><span class="visually-hidden">Risiko</span></span></a></td>'
     )
     # No record yet: the first phase of the template, on track (no mark).
     assert _cell(response.content, "1804", "helsenettet") == (
         '<td id="cell-1804-helsenettet" class="matrix-cell"><a id="open-1804-helsenettet" class="matrix-cell__link" '
         'href="/registreringer/1804/helsenettet/" hx-get="/status/1804/helsenettet/" hx-target="#dialog-host">'
+        '<span class="visually-hidden">Bodø, Helsenettet: </span>'
         '<span class="stage stage--not_started">Ikke medlem</span></a></td>'
     )
     assert (
@@ -400,7 +401,8 @@ def test_quick_update_post_saves_and_returns_the_new_cell(coordinator: Any, bodo
     assert (
         f'<template><td id="cell-1804-{PLL}" class="matrix-cell" hx-swap-oob="true"><a id="open-1804-{PLL}" '
         f'class="matrix-cell__link" href="/registreringer/1804/{PLL}/" hx-get="/status/1804/{PLL}/" '
-        'hx-target="#dialog-host"><span class="stage stage--in_production">I drift</span> '
+        'hx-target="#dialog-host"><span class="visually-hidden">Bodø, PLL: </span>'
+        '<span class="stage stage--in_production">I drift</span> '
         '<span class="light light--delayed"><span class="visually-hidden">Forsinket</span></span></a></td></template>'
     ) in content
     assert (
