@@ -49,8 +49,10 @@ def matrix(request: AuthedRequest) -> HttpResponse:
         municipalities=municipalities,
         solutions=query.shown_solutions(solutions),
     )
-    table = presenter.build_matrix(grid, query=query, rights=change_rights(request.user), params=request.GET)
+    rights = change_rights(request.user)
+    table = presenter.build_matrix(grid, query=query, rights=rights, params=request.GET)
     context = {
+        "may_change_any": bool(rights),
         "area": area,
         "area_value": area_param(area),
         "area_label": presenter.area_label(area),
