@@ -526,7 +526,7 @@ def test_my_municipality_without_municipalities_explains(reader: Any, coordinato
     assert [p.text() for p in main.find_all("p")] == [
         "Brukeren din er ikke knyttet til noen kommune, så her er det ikke noe skjema å fylle ut.",
         "Er du kontaktperson for e-helse i en kommune? "
-        "Be en koordinator i eHelse Nord om å knytte brukeren din til kommunen.",
+        "Be en nettverksadministrator i eHelse Nord om å knytte brukeren din til kommunen.",
         "Se alle kommunene",
     ]
     assert main.find_all("form") == []
