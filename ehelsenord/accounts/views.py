@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ehelsenord.accounts.enums import Role
 from ehelsenord.accounts.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
@@ -78,6 +79,13 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        # A municipality contact comes to update their own municipality: start them there.
+        user = self.request.user
+        if getattr(user, "role", None) == Role.MUNICIPALITY_CONTACT:
+            return reverse("rollout:my_municipality")
+        return super().get_default_redirect_url()
 
 
 @require_POST

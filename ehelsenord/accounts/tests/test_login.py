@@ -115,4 +115,18 @@ def test_only_the_intended_account_pages_are_public() -> None:
 def test_login_email_is_case_insensitive(client: Client, bodo_contact: Any) -> None:
     # Phones capitalise the first letter of what is typed.
     response = client.post("/konto/logg-inn/", {"username": bodo_contact.email.capitalize(), "password": TEST_PASSWORD})
-    assert (response.status_code, response["Location"]) == (302, "/")
+    assert (response.status_code, response["Location"]) == (302, "/min-kommune/")
+
+
+def test_login_takes_a_municipality_contact_to_min_kommune(client: Client, bodo_contact: Any, coordinator: Any) -> None:
+    response = client.post("/konto/logg-inn/", {"username": bodo_contact.email, "password": TEST_PASSWORD})
+    assert response["Location"] == "/min-kommune/"
+    client.logout()
+    response = client.post("/konto/logg-inn/", {"username": coordinator.email, "password": TEST_PASSWORD})
+    assert response["Location"] == "/"
+    client.logout()
+    # An explicit destination wins.
+    response = client.post(
+        "/konto/logg-inn/?next=/status/", {"username": bodo_contact.email, "password": TEST_PASSWORD}
+    )
+    assert response["Location"] == "/status/"
