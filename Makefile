@@ -58,8 +58,8 @@ run: install ## Serve the application with demo data on SQLite at http://127.0.0
 	DEBUG=True $(MANAGE) load_demo_data
 	DEBUG=True $(MANAGE) runserver $(HOST):$(PORT)
 
-test: install install-debian ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+test: install install-debian ## Run the whole suite with coverage (SQLite, or PostgreSQL when DATABASE_URL is set)
+	$(PY) -m pytest -n 2 --cov --cov-report=term:skip-covered --cov-fail-under=95 $(PYTEST_ARGS)
 
 check: install ## ruff, ruff format, mypy, makemigrations --check, check --deploy
 	$(VENV)/bin/ruff check .
