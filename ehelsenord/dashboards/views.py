@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ehelsenord.core.http import AuthedRequest
@@ -25,17 +22,8 @@ from ehelsenord.solutions.models import Solution
 
 RECENT_CHANGES = 15
 
+
 # How the history names a record's fields (the same words as the record form).
-FIELD_LABELS: dict[str, Promise] = {
-    "phase": _("Phase"),
-    "traffic_light": _("Traffic light"),
-    "note": _("Note"),
-    "target_date": _("Target date"),
-    "go_live_date": _("Go-live date"),
-    "evidence": _("Evidence"),
-}
-
-
 @dataclass(frozen=True)
 class SummaryRow:
     """One line of the stage table: a solution (or all of them) with its counts in stage order."""
@@ -57,10 +45,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
     total = summarize_all(cells, fresh_since=fresh_since)
     by_solution = summarize(cells, by=lambda cell: cell.solution, fresh_since=fresh_since)
     by_municipality = summarize(cells, by=lambda cell: cell.municipality)
-    changes: list[dict[str, Any]] = [
-        {**row, "field_label": FIELD_LABELS.get(row["change"].field, row["change"].field)}
-        for row in change_rows(recent_changes(area, limit=RECENT_CHANGES))
-    ]
+    changes = change_rows(recent_changes(area, limit=RECENT_CHANGES))
     context = {
         "area_value": area_param(area),
         "area_label": area_label(area),

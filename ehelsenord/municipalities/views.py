@@ -24,8 +24,8 @@ from ehelsenord.municipalities.selectors import (
     municipality_list,
 )
 from ehelsenord.rollout.aggregation import Summary, summarize, summarize_all
-from ehelsenord.rollout.selectors import change_list, implementation_can_change, rollout_grid
-from ehelsenord.rollout.views.records import history_page, history_rows
+from ehelsenord.rollout.selectors import change_list, change_rows, implementation_can_change, rollout_grid
+from ehelsenord.rollout.views.records import history_page
 from ehelsenord.solutions.enums import Stage
 from ehelsenord.solutions.selectors import solution_list
 
@@ -118,7 +118,7 @@ def municipality_detail(request: AuthedRequest, number: str) -> HttpResponse:
             "summary": summary,
             "stages": [(stage, summary.stage_count(stage)) for stage in Stage],
             "can_change": implementation_can_change(request.user, municipality),
-            "latest": history_rows(latest),
+            "latest": change_rows(latest),
         },
     )
 

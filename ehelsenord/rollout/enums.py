@@ -20,5 +20,13 @@ class ChangeSource(models.TextChoices):
     DEMO = "demo", _("Demo data")
 
 
-# The fields of a record that a person can change, in display order.
+# The fields of a record that a person can change, in display order, with their names in the interface.
 TRACKED_FIELDS = ("phase", "traffic_light", "note", "target_date", "go_live_date", "evidence")
+FIELD_LABELS = {
+    "phase": _("Phase"),
+    "traffic_light": _("Traffic light"),
+    "note": _("Note"),
+    "target_date": _("Target date"),
+    "go_live_date": _("Go-live date"),
+    "evidence": _("Evidence"),
+}

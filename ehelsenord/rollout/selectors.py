@@ -14,7 +14,7 @@ from ehelsenord.accounts.models import User
 from ehelsenord.municipalities.models import Municipality
 from ehelsenord.municipalities.selectors import Area, Scope, municipality_list
 from ehelsenord.rollout.aggregation import Cell
-from ehelsenord.rollout.enums import Evidence, TrafficLight
+from ehelsenord.rollout.enums import FIELD_LABELS, Evidence, TrafficLight
 from ehelsenord.rollout.models import Implementation, ImplementationChange
 from ehelsenord.solutions.enums import Stage
 from ehelsenord.solutions.models import Phase, Solution
@@ -234,7 +234,7 @@ def phase_names() -> dict[tuple[int, str], str]:
 
 
 def change_rows(changes: Any) -> list[dict[str, Any]]:
-    """History entries ready for a table: labels instead of raw values."""
+    """History entries ready for a table: the field's name and labels instead of raw values."""
     names = phase_names()
     rows = []
     for change in changes:
@@ -242,6 +242,7 @@ def change_rows(changes: Any) -> list[dict[str, Any]]:
         rows.append(
             {
                 "change": change,
+                "field_label": FIELD_LABELS.get(change.field, change.field),
                 "old": value_label(change.field, change.old_value, names, template_id),
                 "new": value_label(change.field, change.new_value, names, template_id),
             }

@@ -44,15 +44,6 @@ RECORD_PAGE_CHANGES = 20
 # --- History helpers (shared with the municipality and solution pages) ---------------------------
 
 
-def history_rows(changes: Any) -> list[dict[str, Any]]:
-    """change_rows plus the field's name as the record form labels it (Fase, Trafikklys …)."""
-    rows = change_rows(changes)
-    for row in rows:
-        field = RecordForm.base_fields.get(row["change"].field)
-        row["field_label"] = field.label if field is not None else row["change"].field
-    return rows
-
-
 @dataclass(frozen=True)
 class HistoryPage:
     page: Page[ImplementationChange]
@@ -76,7 +67,7 @@ def history_page(request: AuthedRequest, changes: QuerySet[ImplementationChange]
     """One page (?side=) of a history, 50 entries a page, newest first."""
     paginator = Paginator(changes, HISTORY_PER_PAGE)
     page = paginator.get_page(request.GET.get("side"))
-    return HistoryPage(page=page, rows=history_rows(page.object_list), page_numbers=_page_window(page))
+    return HistoryPage(page=page, rows=change_rows(page.object_list), page_numbers=_page_window(page))
 
 
 # --- Record page -----------------------------------------------------------------------------
@@ -134,7 +125,7 @@ def record_detail(request: AuthedRequest, number: str, slug: str) -> HttpRespons
             "solution": solution,
             "record": record,
             "form": form,
-            "history": history_rows(changes[:RECORD_PAGE_CHANGES]),
+            "history": change_rows(changes[:RECORD_PAGE_CHANGES]),
             "more_history": len(changes) > RECORD_PAGE_CHANGES,
         },
     )
