@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from ehelsenord.core.http import AuthedRequest
 from ehelsenord.dashboards.selectors import recent_changes
-from ehelsenord.municipalities.selectors import area_from_param, area_param, county_list
+from ehelsenord.municipalities.selectors import area_from_param, area_param, area_reaches_outside_region, county_list
 from ehelsenord.rollout.aggregation import Summary, count_with_any_in_use, summarize, summarize_all
 from ehelsenord.rollout.matrix import area_label, stage_legend
 from ehelsenord.rollout.selectors import change_rows, rollout_grid
@@ -49,6 +49,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
     context = {
         "area_value": area_param(area),
         "area_label": area_label(area),
+        "outside_region": area_reaches_outside_region(area),
         "counties": county_list(),
         "municipality_count": len(grid.municipalities),
         "solution_count": len(grid.solutions),

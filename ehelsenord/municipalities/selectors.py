@@ -65,6 +65,13 @@ def area_from_param(value: str | None) -> Area:
     return Area(Scope.REGION)
 
 
+def area_reaches_outside_region(area: Area) -> bool:
+    """Does the area hold municipalities outside the network's region (which do not report here)?"""
+    if area.scope == Scope.NATIONAL:
+        return True
+    return area.scope == Scope.COUNTY and area.county is not None and not area.county.in_region
+
+
 def area_param(area: Area) -> str:
     """The ?omrade= value that area_from_param turns back into area."""
     if area.scope == Scope.COUNTY and area.county is not None:

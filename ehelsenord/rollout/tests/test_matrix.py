@@ -502,3 +502,15 @@ def test_matrix_offers_its_selection_as_a_spreadsheet(coordinator: Any) -> None:
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
     assert len(rows) == 1 + 18  # header + Finnmark's 18 municipalities × one solution
     assert {row[2] for row in rows[1:]} == {"e-resept"}
+
+
+def test_matrix_says_when_it_shows_municipalities_outside_the_region(coordinator: Any) -> None:
+    client = Client()
+    client.force_login(coordinator)
+    note = "Kommuner utenfor Nord-Norge rapporterer ikke her."
+    assert note in client.get("/status/", {"omrade": "norge"}).content.decode()
+    assert note in client.get("/status/", {"omrade": "03"}).content.decode()
+    assert note not in client.get("/status/", {"omrade": "18"}).content.decode()
+    assert note not in client.get("/status/").content.decode()
+    assert note in client.get("/", {"omrade": "norge"}).content.decode()
+    assert note not in client.get("/").content.decode()
