@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ehelsenord.municipalities",
     "ehelsenord.solutions",
     "ehelsenord.rollout",
+    "ehelsenord.agreements",
     "ehelsenord.dashboards",
     "ehelsenord.api",
     "ehelsenord.demo",
@@ -206,6 +207,11 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Intent agreements: the largest signed scan accepted, and the days before the answer deadline
+# on which `send_agreement_reminders` e-mails the contacts of unanswered agreements.
+AGREEMENT_SCAN_MAX_BYTES = env_int("AGREEMENT_SCAN_MAX_BYTES", 10 * 1024 * 1024)
+AGREEMENT_REMINDER_DAYS = sorted({int(day) for day in env_list("AGREEMENT_REMINDER_DAYS", "14,7,1")}, reverse=True)
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -253,6 +259,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO, and fontTools every font subset.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 CSRF_FAILURE_VIEW = "ehelsenord.core.views.csrf_failure"

@@ -7,6 +7,7 @@ urlpatterns = [
     path("kommuner/", include("ehelsenord.municipalities.urls")),
     path("losninger/", include("ehelsenord.solutions.urls")),
     path("", include("ehelsenord.rollout.urls")),
+    path("avtaler/", include("ehelsenord.agreements.urls")),
     path("api/v1/", include("ehelsenord.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ehelsenord.municipalities.enums import WrittenLanguage
+
 
 class County(models.Model):
     """A county (fylke) of the 2024 structure; number from SSB, kept as a string ("18")."""
@@ -40,6 +42,9 @@ class Municipality(models.Model):
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=9, decimal_places=2)
     organization_number = models.CharField(_("organisation number"), max_length=9, blank=True)
     in_sami_language_area = models.BooleanField(_("in the Sámi language area"), default=False)
+    written_language = models.CharField(
+        _("written language"), max_length=2, choices=WrittenLanguage.choices, default=WrittenLanguage.BOKMAL
+    )
 
     class Meta:
         ordering = ["number"]

@@ -17,6 +17,7 @@ class ChangeSource(models.TextChoices):
     WEB = "web", _("Web page")
     IMPORT = "import", _("Spreadsheet import")
     API = "api", _("API")
+    AGREEMENT = "agreement", _("Intent agreement")
     DEMO = "demo", _("Demo data")
 
 

@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from ehelsenord.core.forms import DesignsystemetMixin
+from ehelsenord.core.forms import DesignsystemetMixin, date_field
 from ehelsenord.rollout.enums import Evidence, TrafficLight
 from ehelsenord.rollout.selectors import RecordView
 from ehelsenord.rollout.services import NOTE_MAX_LENGTH
 from ehelsenord.solutions.models import Phase
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
 PATIENT_DATA_REMINDER = _("One line, no patient data or other personal health information.")
-
-
-DATE_HELP = _("As dd.mm.yyyy, for example 01.03.2027.")
-
-
-def _date_field(label: StrOrPromise) -> forms.DateField:
-    # A text field, not type=date: a browser sends an impossible date (31.02) as an empty value,
-    # which would silently clear the stored date instead of getting an error message.
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
-        help_text=DATE_HELP,
-        widget=forms.DateInput(format="%d.%m.%Y", attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
 
 
 class RecordForm(DesignsystemetMixin, forms.Form):
@@ -45,8 +27,8 @@ class RecordForm(DesignsystemetMixin, forms.Form):
     phase = forms.ChoiceField(label=_("Phase"))
     traffic_light = forms.ChoiceField(label=_("Traffic light"), choices=TrafficLight.choices)
     note = forms.CharField(label=_("Note"), max_length=NOTE_MAX_LENGTH, required=False, help_text=PATIENT_DATA_REMINDER)
-    target_date = _date_field(_("Target date"))
-    go_live_date = _date_field(_("Go-live date"))
+    target_date = date_field(_("Target date"))
+    go_live_date = date_field(_("Go-live date"))
     evidence = forms.ChoiceField(label=_("Evidence"), choices=Evidence.choices)
 
     def __init__(self, *args: Any, record: RecordView, **kwargs: Any) -> None:

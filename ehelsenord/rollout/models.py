@@ -60,6 +60,10 @@ class ImplementationChange(models.Model):
     old_value = models.CharField(_("before"), max_length=200, blank=True)
     new_value = models.CharField(_("after"), max_length=200, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # Set when a signed intent agreement made the change: the history links back to what was signed.
+    agreement_version = models.ForeignKey(
+        "agreements.AgreementVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-changed_at", "-id"]

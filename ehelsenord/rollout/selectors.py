@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from ehelsenord.accounts.enums import Role
 from ehelsenord.accounts.models import User
@@ -195,8 +196,8 @@ def record_get(municipality: Municipality, solution: Solution) -> RecordView:
 
 def change_queryset() -> QuerySet[ImplementationChange]:
     return ImplementationChange.objects.select_related(
-        "changed_by", "implementation__municipality", "implementation__solution__phase_template"
-    )
+        "changed_by", "implementation__municipality", "implementation__solution__phase_template", "agreement_version"
+    ).defer("agreement_version__content", "agreement_version__scan")
 
 
 def change_list(
@@ -245,6 +246,12 @@ def change_rows(changes: Any) -> list[dict[str, Any]]:
                 "field_label": FIELD_LABELS.get(change.field, change.field),
                 "old": value_label(change.field, change.old_value, names, template_id),
                 "new": value_label(change.field, change.new_value, names, template_id),
+                # A change made by signing an intent agreement links to that agreement.
+                "agreement_url": (
+                    reverse("agreements:detail", args=[change.agreement_version.agreement_id])
+                    if change.agreement_version_id
+                    else ""
+                ),
             }
         )
     return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -18,6 +18,9 @@ from ehelsenord.rollout.enums import TRACKED_FIELDS, ChangeSource, Evidence, Tra
 from ehelsenord.rollout.models import Implementation, ImplementationChange
 from ehelsenord.rollout.selectors import change_rights
 from ehelsenord.solutions.models import Phase, Solution
+
+if TYPE_CHECKING:
+    from ehelsenord.agreements.models import AgreementVersion
 
 NOTE_MAX_LENGTH = 200
 
@@ -124,6 +127,7 @@ def implementation_update_many(
     source: ChangeSource = ChangeSource.WEB,
     reason: str = "",
     at: datetime | None = None,
+    agreement_version: AgreementVersion | None = None,
 ) -> list[UpdateResult]:
     """The one write path for records: validate, apply and record changes, all or nothing.
 
@@ -132,7 +136,8 @@ def implementation_update_many(
     - creates a record on its first change, starting at the template's first phase;
     - writes one ImplementationChange per field whose value actually changed (who, when, before,
       after, source, reason);
-    - a change that changes nothing writes nothing and does not touch updated_at.
+    - a change that changes nothing writes nothing and does not touch updated_at;
+    - with agreement_version, the history entries point back to the signed agreement that made them.
     A batch costs a few queries plus one UPDATE per changed record, so an import of the region stays fast.
     """
     rights = change_rights(user)
@@ -151,11 +156,11 @@ def implementation_update_many(
     now = at or timezone.now()
     try:
         with transaction.atomic():
-            return _apply(cleaned, user=user, source=source, reason=reason[:200], now=now)
+            return _apply(cleaned, user=user, source=source, reason=reason[:200], now=now, link=agreement_version)
     except IntegrityError:
         # Someone created one of the same records a moment ago: apply the changes on top of theirs.
         with transaction.atomic():
-            return _apply(cleaned, user=user, source=source, reason=reason[:200], now=now)
+            return _apply(cleaned, user=user, source=source, reason=reason[:200], now=now, link=agreement_version)
 
 
 def _apply(
@@ -165,6 +170,7 @@ def _apply(
     source: ChangeSource,
     reason: str,
     now: datetime,
+    link: AgreementVersion | None,
 ) -> list[UpdateResult]:
     pairs = {(update.municipality.number, update.solution.pk) for update, _clean in cleaned}
     locked = (
@@ -207,6 +213,7 @@ def _apply(
                         old_value=_raw(getattr(implementation, field)),
                         new_value=_raw(clean[field]),
                         reason=reason,
+                        agreement_version=link,
                     ),
                 )
             )

@@ -25,13 +25,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.cell.cell import Cell
 
 from ehelsenord.accounts.models import User
+from ehelsenord.core.xlsx import add_sheet, xlsx_cell
 from ehelsenord.municipalities.models import Municipality
 from ehelsenord.rollout.enums import TRACKED_FIELDS, ChangeSource, Evidence, TrafficLight
 from ehelsenord.rollout.selectors import Grid, RecordView, change_rights, rollout_grid
@@ -88,8 +85,6 @@ SHEET_RECORDS = "Registreringer"
 SHEET_LEGEND = "Forklaring"
 DATE_FORMAT = "%d.%m.%Y"
 DATETIME_FORMAT = "%d.%m.%Y %H:%M"
-EXCEL_DATE_FORMAT = "DD.MM.YYYY"
-EXCEL_DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 CSV_DELIMITER = ";"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -139,31 +134,6 @@ def _row_values(record: RecordView) -> list[Any]:
     ]
 
 
-def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> Cell:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # Text stays text: never a formula or an error code, whatever it starts with.
-        cell.data_type = "s"
-    elif isinstance(value, datetime):
-        cell.number_format = EXCEL_DATETIME_FORMAT
-    elif isinstance(value, date):
-        cell.number_format = EXCEL_DATE_FORMAT
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def _add_sheet(workbook: Workbook, title: str, header: Sequence[str], widths: Sequence[int]) -> WriteOnlyWorksheet:
-    sheet: WriteOnlyWorksheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width  # type: ignore[attr-defined]
-    sheet.append([_xlsx_cell(sheet, name, bold=True) for name in header])
-    return sheet
-
-
 def legend_rows(solutions: Iterable[Solution]) -> list[list[str]]:
     """The sheet Forklaring: the allowed values of every column that has a fixed set of them."""
     rows = [
@@ -188,14 +158,14 @@ def legend_rows(solutions: Iterable[Solution]) -> list[list[str]]:
 
 def xlsx_bytes(records: Iterable[RecordView], *, solutions: Iterable[Solution]) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = _add_sheet(workbook, SHEET_RECORDS, COLUMNS, COLUMN_WIDTHS)
+    sheet = add_sheet(workbook, SHEET_RECORDS, COLUMNS, COLUMN_WIDTHS)
     for record in records:
-        sheet.append([_xlsx_cell(sheet, value) for value in _row_values(record)])
-    legend = _add_sheet(
+        sheet.append([xlsx_cell(sheet, value) for value in _row_values(record)])
+    legend = add_sheet(
         workbook, SHEET_LEGEND, [_("column"), SOLUTION, SOLUTION_NAME, _("allowed value")], (16, 32, 44, 60)
     )
     for row in legend_rows(solutions):
-        legend.append([_xlsx_cell(legend, value) for value in row])
+        legend.append([xlsx_cell(legend, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ehelsenord.agreements.selectors import agreements_awaiting_answer
 from ehelsenord.core.http import AuthedRequest
 from ehelsenord.core.text import norwegian_key
 from ehelsenord.municipalities.models import Municipality
@@ -210,5 +211,6 @@ def my_municipality(request: AuthedRequest) -> HttpResponse:
             "rows": [(solution, form, grid.record(municipality, solution)) for solution, form in rows],
             "invalid": invalid,
             "action": here,
+            "awaiting_answer": list(agreements_awaiting_answer(municipality)),
         },
     )
