@@ -34,9 +34,9 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed messages ## Python venv, npm packages, compiled translations
 
-install-debian: ## Debian packages the tests need (Chromium, poppler, gettext), only when missing
+install-debian: ## Debian packages the tests need (Chromium, poppler, gettext, WeasyPrint's pango and fonts), only when missing
 	@missing=""; \
-	for pkg in chromium poppler-utils gettext libharfbuzz-subset0; do \
+	for pkg in chromium poppler-utils gettext libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -50,7 +50,7 @@ messages: $(VENV)/.installed
 	DEBUG=True $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
 
 messages-update: $(VENV)/.installed ## Collect new interface strings into locale/nb/LC_MESSAGES/django.po
-	DEBUG=True $(MANAGE) makemessages -l nb --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench --no-obsolete
+	DEBUG=True $(MANAGE) makemessages -l nb --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench --ignore='*/tests/*' --ignore=tests --no-obsolete
 
 run: install ## Serve the application with demo data on SQLite at http://127.0.0.1:8000
 	DEBUG=True $(MANAGE) migrate --noinput -v0

@@ -27,8 +27,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # The municipality can answer (save, sign, decline) in these statuses.
 OPEN_STATUSES = frozenset({AgreementStatus.SENT, AgreementStatus.OPENED, AgreementStatus.REOPENED})
-# Sent but not answered: these get reminders and expire at the deadline.
+# Sent but not answered: these get reminders.
 UNANSWERED_STATUSES = OPEN_STATUSES
+# These close at the answer deadline. A reopened agreement stays open past it: a coordinator opened
+# it on purpose, often long after the round's deadline.
+EXPIRING_STATUSES = frozenset({AgreementStatus.SENT, AgreementStatus.OPENED})
 
 
 class AgreementAction(models.TextChoices):

@@ -26,25 +26,52 @@ from ehelsenord.agreements.services import (
     RoundInput,
 )
 from ehelsenord.core.forms import DesignsystemetMixin, date_field, style_inputs
+from ehelsenord.municipalities.enums import WrittenLanguage
 from ehelsenord.solutions.models import Solution
 
-LETTER_NB = """eHelse Nord er e-helsesamarbeidet for kommunene i Nordland, Troms og Finnmark. Vi tilbyr hver kommune å bli med i felles innføring av nasjonale e-helseløsninger og velferdsteknologi, slik at ingen kommune blir stående alene.
+LETTER_NB = "\n\n".join(
+    [
+        (
+            "eHelse Nord er e-helsesamarbeidet for kommunene i Nordland, Troms og Finnmark. Vi tilbyr hver "
+            "kommune å bli med i felles innføring av nasjonale e-helseløsninger og velferdsteknologi, slik at "
+            "ingen kommune blir stående alene."
+        ),
+        (
+            "Kommuner som signerer, settes sammen i små kompisnettverk som innfører samme løsning sammen, med en "
+            "erfaren vertskommune, felles plan og jevnlige møter."
+        ),
+        (
+            "Velg hvilke av løsningene nedenfor kommunen vil være med på, og når dere tar sikte på å ha "
+            "innføringen planlagt. Avtalen er en intensjon, ikke en kontrakt om kjøp."
+        ),
+    ]
+)
 
-Kommuner som signerer, settes sammen i små kompisnettverk som innfører samme løsning sammen, med en erfaren vertskommune, felles plan og jevnlige møter.
-
-Velg hvilke av løsningene nedenfor kommunen vil være med på, og når dere tar sikte på å ha innføringen planlagt. Avtalen er en intensjon, ikke en kontrakt om kjøp."""
-
-LETTER_NN = """eHelse Nord er e-helsesamarbeidet for kommunane i Nordland, Troms og Finnmark. Vi tilbyr kvar kommune å vere med i felles innføring av nasjonale e-helseløysingar og velferdsteknologi, slik at ingen kommune blir ståande åleine.
-
-Kommunar som signerer, blir sette saman i små kompisnettverk som innfører same løysing saman, med ein erfaren vertskommune, felles plan og jamlege møte.
-
-Vel kva for løysingar nedanfor kommunen vil vere med på, og når de tek sikte på å ha innføringa planlagd. Avtalen er ein intensjon, ikkje ein kontrakt om kjøp."""
+LETTER_NN = "\n\n".join(
+    [
+        (
+            "eHelse Nord er e-helsesamarbeidet for kommunane i Nordland, Troms og Finnmark. Vi tilbyr kvar "
+            "kommune å vere med i felles innføring av nasjonale e-helseløysingar og velferdsteknologi, slik at "
+            "ingen kommune blir ståande åleine."
+        ),
+        (
+            "Kommunar som signerer, blir sette saman i små kompisnettverk som innfører same løysing saman, med "
+            "ein erfaren vertskommune, felles plan og jamlege møte."
+        ),
+        (
+            "Vel kva for løysingar nedanfor kommunen vil vere med på, og når de tek sikte på å ha innføringa "
+            "planlagd. Avtalen er ein intensjon, ikkje ein kontrakt om kjøp."
+        ),
+    ]
+)
 
 
 class RoundForm(DesignsystemetMixin, forms.Form):
     """A round: name, period, deadline, letters, and per solution: offered?, why, national deadline."""
 
-    name = forms.CharField(label=_("Name"), max_length=NAME_MAX_LENGTH, help_text=_("For example “Intent agreements 2027”."))
+    name = forms.CharField(
+        label=_("Name"), max_length=NAME_MAX_LENGTH, help_text=_("For example “Intent agreements 2027”.")
+    )
     period_start = date_field(_("Period from"), required=True)
     period_end = date_field(_("Period to"), required=True)
     answer_deadline = date_field(_("Answer deadline"), required=True)
@@ -130,9 +157,20 @@ class RevisionForm(DesignsystemetMixin, forms.Form):
 
 
 class AnswerForm(RevisionForm):
-    """The municipality's answer: commitments with target quarters, contacts, signatory, signing."""
+    """The municipality's answer: commitments with target quarters, contacts, signatory, signing.
 
-    signatory_name = forms.CharField(label=_("Signatory's name"), max_length=PERSON_FIELD_MAX_LENGTH, required=False)
+    Every field may be empty in a saved draft; the service says what signing needs. So the
+    template marks no field as optional (hide_optional).
+    """
+
+    hide_optional = True
+
+    signatory_name = forms.CharField(
+        label=_("Signatory's name"),
+        max_length=PERSON_FIELD_MAX_LENGTH,
+        required=False,
+        help_text=_("The person who signs for the municipality, for example the chief executive."),
+    )
     signatory_title = forms.CharField(
         label=_("Signatory's title"),
         max_length=PERSON_FIELD_MAX_LENGTH,
@@ -141,7 +179,10 @@ class AnswerForm(RevisionForm):
     )
     method = forms.ChoiceField(
         label=_("How do you sign?"),
-        choices=SigningMethod.choices,
+        choices=[
+            (SigningMethod.PLATFORM, _("Sign here in the platform")),
+            (SigningMethod.SCAN, _("Upload the agreement signed on paper, as a scanned PDF")),
+        ],
         widget=forms.RadioSelect,
         initial=SigningMethod.PLATFORM,
         required=False,
@@ -185,14 +226,17 @@ class AnswerForm(RevisionForm):
                 choices=quarter_choices,
                 required=False,
             )
-        labels = {"name": _("Name"), "title": _("Title"), "email": _("E-mail"), "phone": _("Phone")}
+        labels = {
+            "name": _("Name (contact person %(number)d)"),
+            "title": _("Title (contact person %(number)d)"),
+            "email": _("E-mail (contact person %(number)d)"),
+            "phone": _("Phone (contact person %(number)d)"),
+        }
         for index in range(MAX_CONTACTS):
             for key, label in labels.items():
                 field_class = forms.EmailField if key == "email" else forms.CharField
                 self.fields[f"contact_{index}_{key}"] = field_class(
-                    label=f"{label} ({_('contact person %(number)d') % {'number': index + 1}})",
-                    max_length=PERSON_FIELD_MAX_LENGTH,
-                    required=False,
+                    label=label % {"number": index + 1}, max_length=PERSON_FIELD_MAX_LENGTH, required=False
                 )
         style_inputs(self)
 
@@ -273,3 +317,7 @@ class FingerprintForm(DesignsystemetMixin, forms.Form):
         error_messages={"invalid": _("A fingerprint is 64 characters, the digits 0–9 and the letters a–f.")},
         help_text=_("The 64 characters at the foot of the signed letter."),
     )
+
+
+class LanguageForm(DesignsystemetMixin, forms.Form):
+    language = forms.ChoiceField(label=_("Written language (målform)"), choices=WrittenLanguage.choices)

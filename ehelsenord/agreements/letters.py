@@ -18,8 +18,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ehelsenord.agreements.quarters import quarter_label
-
 PRINT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "letter-print.css"
 
 
@@ -49,6 +47,7 @@ class LetterWording:
     fingerprint: str
     version: str
     check_at: str
+    quarter: str  # "%(quarter)d. kvartal %(year)d": the letter's own wording, not the interface's
 
 
 WORDING = {
@@ -77,6 +76,7 @@ WORDING = {
         fingerprint="Dokumentets fingeravtrykk (SHA-256)",
         version="versjon",
         check_at="Kontroller på",
+        quarter="%(quarter)d. kvartal %(year)d",
     ),
     "nn": LetterWording(
         title="Intensjonsavtale",
@@ -103,12 +103,19 @@ WORDING = {
         fingerprint="Fingeravtrykket til dokumentet (SHA-256)",
         version="versjon",
         check_at="Kontroller på",
+        quarter="%(quarter)d. kvartal %(year)d",
     ),
 }
 
 
 def _day(iso: str | None) -> str:
     return date.fromisoformat(iso).strftime("%d.%m.%Y") if iso else ""
+
+
+def _quarter(wording: LetterWording, iso: str) -> str:
+    """“2. kvartal 2027” in the letter's language (quarters.quarter_label follows the interface's)."""
+    start = date.fromisoformat(iso)
+    return wording.quarter % {"quarter": (start.month - 1) // 3 + 1, "year": start.year}
 
 
 @dataclass(frozen=True)
@@ -144,7 +151,9 @@ class LetterContext:
         signature = content.get("signature") or {}
         signed_at = ""
         if signature:
-            signed_at = timezone.localtime(datetime.fromisoformat(signature["signed_at"])).strftime("%d.%m.%Y kl. %H:%M")
+            signed_at = timezone.localtime(datetime.fromisoformat(signature["signed_at"])).strftime(
+                "%d.%m.%Y kl. %H:%M"
+            )
         round_ = content["round"]
         return cls(
             wording=wording,
@@ -165,8 +174,7 @@ class LetterContext:
                 for offer in content["offers"]
             ],
             commitments=[
-                {"name": c["name"], "target": quarter_label(date.fromisoformat(c["target_quarter"]))}
-                for c in content["commitments"]
+                {"name": c["name"], "target": _quarter(wording, c["target_quarter"])} for c in content["commitments"]
             ],
             contacts=list(content["contacts"]),
             signatory_name=content["signatory"]["name"],

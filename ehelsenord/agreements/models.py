@@ -69,9 +69,7 @@ class IntentAgreement(models.Model):
     """
 
     round = models.ForeignKey(AgreementRound, on_delete=models.CASCADE, related_name="agreements")
-    municipality = models.ForeignKey(
-        "municipalities.Municipality", on_delete=models.PROTECT, related_name="agreements"
-    )
+    municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.PROTECT, related_name="agreements")
     status = models.CharField(
         _("status"), max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT, db_index=True
     )
@@ -187,9 +185,7 @@ class AgreementReminder(models.Model):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
-            models.UniqueConstraint(
-                fields=["agreement", "deadline", "days_before"], name="agreement_reminder_unique"
-            ),
+            models.UniqueConstraint(fields=["agreement", "deadline", "days_before"], name="agreement_reminder_unique"),
         ]
 
     def __str__(self) -> str:

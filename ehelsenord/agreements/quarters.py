@@ -11,8 +11,9 @@ def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def quarter_end(start: date) -> date:
-    """The last day of the quarter that begins on `start`."""
+def quarter_end(day: date) -> date:
+    """The last day of the quarter that holds `day` (usually its first day, as commitments store it)."""
+    start = quarter_start(day)
     month = start.month + 3
     following = date(start.year + (month > 12), (month - 1) % 12 + 1, 1)
     return following - timedelta(days=1)

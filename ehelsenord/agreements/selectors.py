@@ -9,10 +9,11 @@ from datetime import date, datetime
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from ehelsenord.accounts.enums import Role
 from ehelsenord.accounts.models import User
-from ehelsenord.agreements.enums import OPEN_STATUSES, UNANSWERED_STATUSES, AgreementStatus
+from ehelsenord.agreements.enums import EXPIRING_STATUSES, OPEN_STATUSES, UNANSWERED_STATUSES, AgreementStatus
 from ehelsenord.agreements.models import (
     AgreementCommitment,
     AgreementEvent,
@@ -53,8 +54,15 @@ def agreement_can_read(user: User | AnonymousUser, agreement: IntentAgreement) -
     return agreement.status != AgreementStatus.DRAFT or agreement_can_manage(user)
 
 
+def agreement_past_deadline(agreement: IntentAgreement, today: date | None = None) -> bool:
+    """Sent, not answered, and the deadline has passed (before the daily job marks it “utløpt”)."""
+    today = today or timezone.localdate()
+    return agreement.status in EXPIRING_STATUSES and today > agreement.round.answer_deadline
+
+
 def agreement_is_open(agreement: IntentAgreement) -> bool:
-    return agreement.status in OPEN_STATUSES
+    """Can the municipality answer it now?"""
+    return agreement.status in OPEN_STATUSES and not agreement_past_deadline(agreement)
 
 
 # --- Rounds ----------------------------------------------------------------------------------------
@@ -251,7 +259,9 @@ def round_overview(round_: AgreementRound) -> RoundOverview:
                 committed.append(commitment.offer.solution.short_name)
                 committed_counts[commitment.offer_id] += 1
         rows.append(
-            OverviewRow(agreement=agreement, committed=committed, has_recipients=agreement.municipality_id in with_contacts)
+            OverviewRow(
+                agreement=agreement, committed=committed, has_recipients=agreement.municipality_id in with_contacts
+            )
         )
     statuses = Counter(agreement.status for agreement in agreements)
     return RoundOverview(

@@ -20,6 +20,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 from ehelsenord.accounts.models import User
 from ehelsenord.agreements.content import agreement_content, content_fingerprint
 from ehelsenord.agreements.enums import (
-    OPEN_STATUSES,
+    EXPIRING_STATUSES,
     TRANSITIONS,
     UNANSWERED_STATUSES,
     AgreementAction,
@@ -44,11 +45,13 @@ from ehelsenord.agreements.models import (
     IntentAgreement,
     RoundOffer,
 )
-from ehelsenord.agreements.quarters import quarter_end
+from ehelsenord.agreements.quarters import quarter_end, quarter_label
 from ehelsenord.agreements.selectors import (
     agreement_can_answer,
     agreement_can_manage,
     agreement_get,
+    agreement_is_open,
+    agreement_past_deadline,
     agreement_recipients,
     round_has_sent,
     round_quarters,
@@ -384,7 +387,7 @@ def _closed_message(agreement: IntentAgreement) -> str:
         return _("The agreement is signed and locked. A coordinator can reopen it.")
     if agreement.status == AgreementStatus.DECLINED:
         return _("The agreement has been declined. A coordinator can reopen it.")
-    if agreement.status == AgreementStatus.EXPIRED:
+    if agreement.status == AgreementStatus.EXPIRED or agreement_past_deadline(agreement):
         return _("The answer deadline passed on %(date)s. Ask a coordinator to extend it.") % {
             "date": date_format(agreement.round.answer_deadline, "SHORT_DATE_FORMAT")
         }
@@ -397,7 +400,7 @@ def _require_answerable(user: User, agreement: IntentAgreement) -> None:
             _("Only the contacts of %(municipality)s can answer this agreement.")
             % {"municipality": agreement.municipality.name}
         )
-    if agreement.status not in OPEN_STATUSES:
+    if not agreement_is_open(agreement):
         raise ValidationError(_closed_message(agreement))
 
 
@@ -472,7 +475,7 @@ def _clean_answer(agreement: IntentAgreement, answer: Answer, *, signing: bool) 
 def _answer_state(agreement: IntentAgreement) -> dict[str, Any]:
     return {
         "commitments": [
-            f"{c.offer.solution.short_name} ({c.target_quarter.isoformat()})" for c in agreement.commitments.all()
+            f"{c.offer.solution.short_name} ({quarter_label(c.target_quarter)})" for c in agreement.commitments.all()
         ],
         "contacts": [", ".join(part for part in contact.values() if part) for contact in agreement.contacts],
         "signatory_name": agreement.signatory_name,
@@ -510,9 +513,7 @@ def agreement_save_answer(*, agreement: IntentAgreement, by: User, revision: int
     changes = _write_answer(agreement, clean)
     now = timezone.now()
     IntentAgreement.objects.filter(pk=agreement.pk).update(last_activity_at=now)
-    AgreementEvent.objects.create(
-        agreement=agreement, at=now, actor=by, action=AgreementAction.SAVED, changes=changes
-    )
+    AgreementEvent.objects.create(agreement=agreement, at=now, actor=by, action=AgreementAction.SAVED, changes=changes)
     return agreement_get(agreement.pk)
 
 
@@ -525,8 +526,9 @@ def scan_check(data: bytes) -> None:
 
     limit = settings.AGREEMENT_SCAN_MAX_BYTES
     if len(data) > limit:
+        # filesizeformat, not whole megabytes: a limit below 1 MB must not read "at most 0 MB".
         raise ValidationError(
-            {"scan": _("The file is too large: at most %(max)d MB.") % {"max": limit // (1024 * 1024)}}
+            {"scan": _("The file is too large. It can be at most %(size)s.") % {"size": filesizeformat(limit)}}
         )
     if not data.startswith(b"%PDF-"):
         raise ValidationError({"scan": _("The file is not a PDF. Upload the signed agreement as a PDF.")})
@@ -610,9 +612,7 @@ def agreement_sign(
     return SignResult(agreement=agreement, version=version, records_changed=records_changed)
 
 
-def _records_from_commitments(
-    agreement: IntentAgreement, *, version: AgreementVersion, by: User, at: datetime
-) -> int:
+def _records_from_commitments(agreement: IntentAgreement, *, version: AgreementVersion, by: User, at: datetime) -> int:
     """Create or update the municipality's records for the committed solutions.
 
     A record behind “planlagt” (or marked not relevant) moves to the template's planned phase; a
@@ -622,8 +622,9 @@ def _records_from_commitments(
     solutions = [c.offer.solution for c in commitments if not c.offer.solution.is_historical]
     records = {
         record.solution_id: record
-        for record in Implementation.objects.filter(municipality=agreement.municipality, solution__in=solutions)
-        .select_related("phase")
+        for record in Implementation.objects.filter(
+            municipality=agreement.municipality, solution__in=solutions
+        ).select_related("phase")
     }
     updates: list[RecordChange] = []
     for commitment in commitments:
@@ -636,7 +637,8 @@ def _records_from_commitments(
         current = record.phase if record else phases[0]
         changes: dict[str, Any] = {}
         phase = current
-        if planned and (current.stage == Stage.NOT_RELEVANT or STAGE_ORDER[current.stage] < STAGE_ORDER[Stage.PLANNED]):
+        behind = current.stage == Stage.NOT_RELEVANT or STAGE_ORDER[Stage(current.stage)] < STAGE_ORDER[Stage.PLANNED]
+        if planned and behind:
             changes["phase"] = planned
             phase = planned
         if phase.stage not in IN_USE_STAGES:
@@ -684,8 +686,10 @@ def agreement_reopen(*, agreement: IntentAgreement, by: User, revision: int, rea
     reason = reason.strip()
     if len(reason) < REOPEN_REASON_MIN_LENGTH:
         raise ValidationError(
-            {"reason": _("Write why the agreement is reopened (at least %(min)d characters).")
-             % {"min": REOPEN_REASON_MIN_LENGTH}}
+            {
+                "reason": _("Write why the agreement is reopened (at least %(min)d characters).")
+                % {"min": REOPEN_REASON_MIN_LENGTH}
+            }
         )
     if len(reason) > DECLINE_REASON_MAX_LENGTH:
         raise ValidationError(
@@ -822,11 +826,11 @@ def agreements_remind_and_expire(*, today: date | None = None) -> ReminderRun:
     thresholds = settings.AGREEMENT_REMINDER_DAYS
     expired = 0
     for agreement in IntentAgreement.objects.filter(
-        status__in=UNANSWERED_STATUSES, round__answer_deadline__lt=today
+        status__in=EXPIRING_STATUSES, round__answer_deadline__lt=today
     ).order_by("pk"):
         with transaction.atomic():
             agreement = _lock(agreement)
-            if agreement.status in UNANSWERED_STATUSES:
+            if agreement.status in EXPIRING_STATUSES:
                 agreement_transition(agreement, AgreementStatus.EXPIRED, actor=None, action=AgreementAction.EXPIRED)
                 expired += 1
     reminded = 0

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/send/", agreement.agreement_send, name="send"),
     path("<int:pk>/avsla/", agreement.agreement_decline, name="decline"),
     path("<int:pk>/gjenapne/", agreement.agreement_reopen, name="reopen"),
+    path("<int:pk>/malform/", agreement.agreement_language, name="language"),
     path("<int:pk>/brev.pdf", agreement.letter_pdf, name="letter"),
     path("<int:pk>/versjon/<int:number>.pdf", agreement.version_pdf, name="version"),
     path("<int:pk>/versjon/<int:number>/skannet.pdf", agreement.version_scan, name="version_scan"),

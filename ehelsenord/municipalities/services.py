@@ -1,4 +1,4 @@
-"""Loading the reference data of counties and municipalities from the files in data/."""
+"""Loading the reference data of counties and municipalities from the files in data/, and their settings."""
 
 from __future__ import annotations
 
@@ -7,11 +7,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from ehelsenord.core.audit import audit_record
+from ehelsenord.municipalities.enums import WrittenLanguage
 from ehelsenord.municipalities.models import County, Municipality
+
+if TYPE_CHECKING:
+    from ehelsenord.accounts.models import User
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -81,3 +89,23 @@ def geography_load(*, region_counties: list[str] | None = None) -> LoadResult:
     return LoadResult(
         created=outcomes.count("created"), updated=outcomes.count("updated"), unchanged=outcomes.count("unchanged")
     )
+
+
+def municipality_set_written_language(*, by: User, municipality: Municipality, language: str) -> Municipality:
+    """Set which written language (bokmål or nynorsk) the municipality's letters come in. Audited."""
+    if not (by.is_active and by.is_coordinator):
+        raise PermissionDenied(_("Only coordinators can change a municipality's written language."))
+    if language not in WrittenLanguage.values:
+        raise ValidationError({"language": _("Choose bokmål or nynorsk.")})
+    before = municipality.written_language
+    if before != language:
+        municipality.written_language = language
+        municipality.save(update_fields=["written_language"])
+        audit_record(
+            actor=by,
+            action="municipality.written_language",
+            obj=municipality,
+            before={"written_language": before},
+            after={"written_language": language},
+        )
+    return municipality

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ehelsenord.agreements.selectors import agreements_for_municipalities
 from ehelsenord.core.http import AuthedRequest
 from ehelsenord.core.text import norwegian_key
 from ehelsenord.municipalities.models import County, Municipality
@@ -119,6 +120,7 @@ def municipality_detail(request: AuthedRequest, number: str) -> HttpResponse:
             "stages": [(stage, summary.stage_count(stage)) for stage in Stage],
             "can_change": implementation_can_change(request.user, municipality),
             "latest": change_rows(latest),
+            "agreements": list(agreements_for_municipalities(frozenset({municipality.number}))),
         },
     )
 

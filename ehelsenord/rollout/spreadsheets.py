@@ -25,7 +25,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
 
 from ehelsenord.accounts.models import User
 from ehelsenord.core.xlsx import add_sheet, xlsx_cell

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 from ehelsenord.agreements import services
 from ehelsenord.agreements.content import agreement_content
 from ehelsenord.agreements.enums import AgreementStatus, SigningMethod
-from ehelsenord.agreements.forms import AnswerForm, DeclineForm, ReopenForm
-from ehelsenord.agreements.letters import LetterContext, letter_pdf as render_letter_pdf
+from ehelsenord.agreements.forms import AnswerForm, DeclineForm, LanguageForm, ReopenForm
+from ehelsenord.agreements.letters import LetterContext
+from ehelsenord.agreements.letters import letter_pdf as render_letter_pdf
 from ehelsenord.agreements.models import AgreementEvent, IntentAgreement
 from ehelsenord.agreements.selectors import (
     agreement_can_answer,
@@ -26,13 +27,14 @@ from ehelsenord.agreements.selectors import (
     agreement_for_user,
     agreement_get,
     agreement_is_open,
+    agreement_past_deadline,
     agreement_recipients,
     agreement_version_get,
     agreement_versions,
 )
 from ehelsenord.core.forms import add_errors
 from ehelsenord.core.http import AuthedRequest
-
+from ehelsenord.municipalities.services import municipality_set_written_language
 
 # The answer's parts as the history names them.
 ANSWER_LABELS = {
@@ -92,6 +94,8 @@ def _page(
     if can_manage and agreement.status in (AgreementStatus.SIGNED, AgreementStatus.DECLINED, AgreementStatus.EXPIRED):
         reopen_form = reopen_form or ReopenForm(initial={"revision": agreement.revision})
     versions = list(agreement_versions(agreement))
+    # A signed agreement shows what was signed; otherwise the letter as it reads now.
+    signed = versions[0] if versions and agreement.status == AgreementStatus.SIGNED else None
     return render(
         request,
         "agreements/detail.html",
@@ -99,9 +103,10 @@ def _page(
             "agreement": agreement,
             "round": agreement.round,
             "municipality": agreement.municipality,
-            "letter": LetterContext.from_content(
-                versions[0].content if versions and agreement.status == AgreementStatus.SIGNED else agreement_content(agreement),
-                versions[0].fingerprint if versions and agreement.status == AgreementStatus.SIGNED else "",
+            "letter": (
+                LetterContext.from_content(signed.content, signed.fingerprint)
+                if signed
+                else LetterContext.from_content(agreement_content(agreement))
             ),
             "answer_form": answer_form if can_answer else None,
             "decline_form": decline_form if can_answer else None,
@@ -109,9 +114,15 @@ def _page(
             "can_manage": can_manage,
             "is_own": agreement_can_answer(request.user, agreement),
             "recipients": agreement_recipients(agreement) if can_manage else [],
+            "language_form": (
+                LanguageForm(initial={"language": agreement.municipality.written_language})
+                if can_manage and agreement.status == AgreementStatus.DRAFT
+                else None
+            ),
             "versions": versions,
             "events": event_rows(list(agreement_events(agreement))),
             "scan_method": SigningMethod.SCAN,
+            "past_deadline": agreement_past_deadline(agreement),
         },
         status=status,
     )
@@ -171,7 +182,10 @@ def agreement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if signing:
         messages.success(
             request,
-            _("The agreement is signed (version %(number)d). The committed solutions are now planned in the status matrix.")
+            _(
+                "The agreement is signed (version %(number)d). "
+                "The committed solutions are now planned in the status matrix."
+            )
             % {"number": result.version.number},
         )
     else:
@@ -189,9 +203,13 @@ def agreement_send(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except OSError as error:
-        messages.error(request, _("The e-mail could not be sent (%(error)s). The agreement is still a draft.") % {"error": error})
+        messages.error(
+            request, _("The e-mail could not be sent (%(error)s). The agreement is still a draft.") % {"error": error}
+        )
     else:
-        messages.success(request, _("The agreement was sent to %(municipality)s.") % {"municipality": agreement.municipality})
+        messages.success(
+            request, _("The agreement was sent to %(municipality)s.") % {"municipality": agreement.municipality}
+        )
     return redirect(agreement)
 
 
@@ -215,7 +233,9 @@ def agreement_decline(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             return _refused(request, agreement, form, error, form_name="decline_form")
         else:
-            messages.success(request, _("The agreement was declined. A coordinator can reopen it if you change your mind."))
+            messages.success(
+                request, _("The agreement was declined. A coordinator can reopen it if you change your mind.")
+            )
             return redirect(agreement)
     return _page(request, agreement, decline_form=form, status=400)
 
@@ -240,6 +260,21 @@ def agreement_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The agreement was reopened. The municipality can answer it again."))
             return redirect(agreement)
     return _page(request, agreement, reopen_form=form, status=400)
+
+
+@require_POST
+def agreement_language(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A coordinator sets the municipality's written language, which picks its letter's version."""
+    agreement = agreement_for_user(request.user, pk)
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose bokmål or nynorsk."))
+        return redirect(agreement)
+    municipality_set_written_language(
+        by=request.user, municipality=agreement.municipality, language=form.cleaned_data["language"]
+    )
+    messages.success(request, _("The written language was saved."))
+    return redirect(agreement)
 
 
 def letter_pdf(request: AuthedRequest, pk: int) -> HttpResponse:

@@ -20,8 +20,10 @@ from ehelsenord.agreements.selectors import (
     agreements_for_municipalities,
     round_get,
     round_has_sent,
-    round_list as rounds_all,
     round_overview,
+)
+from ehelsenord.agreements.selectors import (
+    round_list as rounds_all,
 )
 from ehelsenord.core.forms import add_errors
 from ehelsenord.core.http import AuthedRequest
@@ -88,6 +90,8 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     round_ = round_get(pk)
     can_manage = agreement_can_manage(request.user)
     overview = round_overview(round_)
+    # Drafts are the coordinators' work in progress; others see the agreements that were sent.
+    rows = [row for row in overview.rows if can_manage or row.agreement.status != AgreementStatus.DRAFT]
     return render(
         request,
         "agreements/round_detail.html",
@@ -96,10 +100,13 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "round": round_,
             "can_manage": can_manage,
             "can_edit": can_manage and not round_has_sent(round_),
-            "drafts": sum(1 for row in overview.rows if row.agreement.status == AgreementStatus.DRAFT),
+            # Drafts that can go out now: those whose municipality has a contact person to send to.
+            "drafts": sum(
+                1 for row in overview.rows if row.agreement.status == AgreementStatus.DRAFT and row.has_recipients
+            ),
             "deadline_form": DeadlineForm() if can_manage else None,
             "today": timezone.localdate(),
-            "rows": overview.rows if can_manage else [r for r in overview.rows if r.agreement.status != AgreementStatus.DRAFT],
+            "rows": rows,
         },
     )
 

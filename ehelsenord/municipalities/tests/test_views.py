@@ -18,7 +18,7 @@ from ehelsenord.solutions.selectors import solution_list
 pytestmark = pytest.mark.django_db
 
 LIST_QUERIES = 9
-DETAIL_QUERIES = 11
+DETAIL_QUERIES = 12  # + the municipality's intent agreements
 HISTORY_QUERIES = 10
 
 
