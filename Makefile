@@ -52,7 +52,7 @@ messages: $(VENV)/.installed
 messages-update: $(VENV)/.installed ## Collect new interface strings into locale/nb/LC_MESSAGES/django.po
 	DEBUG=True $(MANAGE) makemessages -l nb --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench --ignore='*/tests/*' --ignore=tests --no-obsolete
 
-run: install ## Serve the application with demo data on SQLite at http://127.0.0.1:8000
+run: install install-debian ## Serve the application with demo data on SQLite at http://127.0.0.1:8000
 	DEBUG=True $(MANAGE) migrate --noinput -v0
 	DEBUG=True $(MANAGE) load_reference_data
 	DEBUG=True $(MANAGE) load_demo_data

@@ -22,7 +22,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     AgreementStatus.REOPENED: frozenset({AgreementStatus.SIGNED, AgreementStatus.DECLINED, AgreementStatus.EXPIRED}),
     AgreementStatus.SIGNED: frozenset({AgreementStatus.REOPENED}),
     AgreementStatus.DECLINED: frozenset({AgreementStatus.REOPENED}),
-    AgreementStatus.EXPIRED: frozenset({AgreementStatus.REOPENED}),
+    # Reopened by a coordinator, or back to where it was when the deadline is extended.
+    AgreementStatus.EXPIRED: frozenset({AgreementStatus.REOPENED, AgreementStatus.SENT, AgreementStatus.OPENED}),
 }
 
 # The municipality can answer (save, sign, decline) in these statuses.

@@ -240,6 +240,14 @@ class AnswerForm(RevisionForm):
                 )
         style_inputs(self)
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # A commitment to anything but this round's offers (a forged or stale form) changes nothing.
+        offered = {f"commit_{offer.pk}" for offer in self.offers}
+        if any(key.startswith("commit_") and key not in offered for key in self.data):
+            raise forms.ValidationError(_("You can only commit to solutions offered in this round."))
+        return cleaned
+
     def offer_rows(self) -> list[dict[str, Any]]:
         return [
             {"offer": offer, "commit": self[f"commit_{offer.pk}"], "quarter": self[f"quarter_{offer.pk}"]}

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
@@ -71,6 +71,7 @@ PERSON_FIELD_MAX_LENGTH = 150
 MAX_CONTACTS = 3
 DECLINE_REASON_MAX_LENGTH = 1000
 REOPEN_REASON_MIN_LENGTH = 10
+CONTACT_FIELDS = ("name", "title", "email", "phone")
 
 
 # --- Input -------------------------------------------------------------------------------------------
@@ -248,6 +249,8 @@ def round_update(*, by: User, round_: AgreementRound, data: RoundInput) -> Agree
             _("Agreements of this round have been sent; its solutions and letter can no longer change.")
         )
     clean = _clean_round(data)
+    if clean.answer_deadline < timezone.localdate():
+        raise ValidationError({"answer_deadline": _("The answer deadline cannot be in the past.")})
     before = _round_state(round_)
     for key in ("name", "period_start", "period_end", "answer_deadline", "letter_nb", "letter_nn"):
         setattr(round_, key, getattr(clean, key))
@@ -262,7 +265,10 @@ def round_update(*, by: User, round_: AgreementRound, data: RoundInput) -> Agree
 
 @transaction.atomic
 def round_extend_deadline(*, by: User, round_: AgreementRound, deadline: date) -> AgreementRound:
-    """Move the answer deadline later; expired agreements of the round open again (gjenåpnet)."""
+    """Move the answer deadline later; expired agreements go back to “sendt” or “åpnet”.
+
+    They then expire again at the new deadline and get reminders before it, like the others.
+    """
     _require_coordinator(by)
     round_ = AgreementRound.objects.select_for_update().get(pk=round_.pk)
     if deadline <= round_.answer_deadline:
@@ -278,9 +284,8 @@ def round_extend_deadline(*, by: User, round_: AgreementRound, deadline: date) -
     for agreement in round_.agreements.select_for_update().order_by("pk"):
         if agreement.status == AgreementStatus.EXPIRED:
             _bump(agreement)
-            agreement_transition(
-                agreement, AgreementStatus.REOPENED, actor=by, action=AgreementAction.DEADLINE_EXTENDED, note=note
-            )
+            back_to = AgreementStatus.OPENED if agreement.opened_at else AgreementStatus.SENT
+            agreement_transition(agreement, back_to, actor=by, action=AgreementAction.DEADLINE_EXTENDED, note=note)
     audit_record(
         actor=by,
         action="agreement_round.extend_deadline",
@@ -319,10 +324,11 @@ def agreement_transition(
     agreement.status = to_status
     agreement.last_activity_at = now
     update_fields = ["status", "last_activity_at"]
-    if to_status == AgreementStatus.SENT:
+    # The first sending and opening are kept when an extended deadline brings an agreement back.
+    if to_status == AgreementStatus.SENT and agreement.sent_at is None:
         agreement.sent_at = now
         update_fields.append("sent_at")
-    elif to_status == AgreementStatus.OPENED:
+    elif to_status == AgreementStatus.OPENED and agreement.opened_at is None:
         agreement.opened_at = now
         update_fields.append("opened_at")
     elif to_status in (AgreementStatus.SIGNED, AgreementStatus.DECLINED):
@@ -477,7 +483,10 @@ def _answer_state(agreement: IntentAgreement) -> dict[str, Any]:
         "commitments": [
             f"{c.offer.solution.short_name} ({quarter_label(c.target_quarter)})" for c in agreement.commitments.all()
         ],
-        "contacts": [", ".join(part for part in contact.values() if part) for contact in agreement.contacts],
+        # In a fixed order: PostgreSQL's jsonb does not keep the keys in the order they were written.
+        "contacts": [
+            ", ".join(contact[key] for key in CONTACT_FIELDS if contact.get(key)) for contact in agreement.contacts
+        ],
         "signatory_name": agreement.signatory_name,
         "signatory_title": agreement.signatory_title,
     }
@@ -745,6 +754,12 @@ def agreement_send(*, agreement: IntentAgreement, by: User, connection: Any = No
             raise ValidationError(
                 _("%(municipality)s's agreement has already been sent.") % {"municipality": agreement.municipality}
             )
+        if agreement.round.answer_deadline < timezone.localdate():
+            # The municipality could not answer it: extend the deadline first.
+            raise ValidationError(
+                _("The answer deadline (%(date)s) has passed. Extend it before sending.")
+                % {"date": date_format(agreement.round.answer_deadline, "SHORT_DATE_FORMAT")}
+            )
         recipients = agreement_recipients(agreement)
         if not recipients:
             raise ValidationError(
@@ -793,7 +808,9 @@ def round_send(*, round_: AgreementRound, by: User) -> SendResult:
                 without.append(draft)
                 continue
             sent.append(agreement_send(agreement=draft, by=by, connection=connection))
-    except (OSError, ValidationError) as error:
+    except ValidationError as error:
+        return SendResult(sent=sent, without_recipients=without, error=" ".join(error.messages))
+    except OSError as error:
         return SendResult(sent=sent, without_recipients=without, error=str(error))
     finally:
         connection.close()
@@ -853,23 +870,31 @@ def agreements_remind_and_expire(*, today: date | None = None) -> ReminderRun:
             recipients = agreement_recipients(agreement)
             if not recipients:
                 continue
-            with transaction.atomic():
-                full = agreement_get(agreement.pk)
-                AgreementReminder.objects.create(
-                    agreement=full,
-                    deadline=full.round.answer_deadline,
-                    days_before=threshold,
-                    sent_at=timezone.now(),
-                    recipients=recipients,
-                )
-                AgreementEvent.objects.create(
-                    agreement=full,
-                    at=timezone.now(),
-                    action=AgreementAction.REMINDED,
-                    note=", ".join(recipients),
-                )
-                message = _agreement_mail(full, recipients, "reminder", days_left=days_left)
-                message.connection = connection
-                message.send()
-            reminded += 1
+            try:
+                reminded += _remind(agreement.pk, threshold, recipients, days_left, connection)
+            except IntegrityError:
+                continue  # a run going on at the same time sent this reminder a moment ago
     return ReminderRun(reminded=reminded, expired=expired)
+
+
+def _remind(pk: int, threshold: int, recipients: list[str], days_left: int, connection: Any) -> int:
+    """Record and send one reminder, all or nothing; the unique row makes a second one fail."""
+    with transaction.atomic():
+        full = agreement_get(pk)
+        AgreementReminder.objects.create(
+            agreement=full,
+            deadline=full.round.answer_deadline,
+            days_before=threshold,
+            sent_at=timezone.now(),
+            recipients=recipients,
+        )
+        AgreementEvent.objects.create(
+            agreement=full,
+            at=timezone.now(),
+            action=AgreementAction.REMINDED,
+            note=", ".join(recipients),
+        )
+        message = _agreement_mail(full, recipients, "reminder", days_left=days_left)
+        message.connection = connection
+        message.send()
+    return 1

@@ -1,8 +1,10 @@
-"""Builds the fictional demo state: demo users for every role and two years of record history.
+"""Builds the fictional demo state: demo users for every role, two years of record history and an agreement round.
 
 Loaded only into a new database: if demo data is already there, or the database has users or
 records (a real installation), nothing happens. Every record change goes through
-rollout.services.implementation_update, so the history is the same kind as a real one.
+rollout.services.implementation_update and every agreement step through agreements.services, so
+the history is the same kind as a real one. The round's e-mails go to an in-memory mailbox
+(Django's locmem backend), never to the configured mail server.
 """
 
 from __future__ import annotations
@@ -13,23 +15,51 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 
 from ehelsenord.accounts.enums import COORDINATOR_ROLES, Role
 from ehelsenord.accounts.models import User
+from ehelsenord.agreements.models import AgreementRound, IntentAgreement
+from ehelsenord.agreements.selectors import agreement_get
+from ehelsenord.agreements.services import (
+    Answer,
+    Contact,
+    OfferInput,
+    RoundInput,
+    agreement_decline,
+    agreement_open,
+    agreement_save_answer,
+    agreement_send,
+    agreement_sign,
+    round_create,
+)
 from ehelsenord.demo.models import DemoDataset
-from ehelsenord.demo.plan import MunicipalityFacts, SolutionFacts, plan_history
+from ehelsenord.demo.plan import (
+    DECLINED,
+    SAVED,
+    SIGNED,
+    AnswerPlan,
+    MunicipalityFacts,
+    RoundPlan,
+    SolutionFacts,
+    plan_history,
+    plan_round,
+)
 from ehelsenord.municipalities.models import Municipality
 from ehelsenord.rollout.enums import ChangeSource
 from ehelsenord.rollout.models import Implementation, ImplementationChange
 from ehelsenord.rollout.services import implementation_update
-from ehelsenord.solutions.models import Phase
+from ehelsenord.solutions.models import Phase, Solution
 from ehelsenord.solutions.selectors import solution_list
 
 # At least 12 characters and not in Django's list of common passwords (AUTH_PASSWORD_VALIDATORS).
 DEMO_PASSWORD = "demo-ehelse-nord"  # noqa: S105 - printed on purpose: the demo logins are public
 DEMO_DOMAIN = "demo.ehelsenord.no"
+# The coordinator who creates and sends the demo agreement round.
+ROUND_CREATOR = "kontaktperson"
+LOCMEM_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @dataclass(frozen=True)
@@ -90,8 +120,12 @@ class DemoLoadResult:
 
 
 def demo_data_load(*, now: datetime | None = None) -> DemoLoadResult:
-    """Load the demo users, the records with two years of history and the demo marker, in one transaction."""
+    """Load the demo users, the records with two years of history, the agreement round and the demo marker.
+
+    All in one transaction: a failure leaves the database as it was.
+    """
     now = now or timezone.now()
+    zone = ZoneInfo(settings.TIME_ZONE)
     with transaction.atomic():
         existing = DemoDataset.objects.order_by("loaded_at").first()
         if existing is not None:
@@ -114,7 +148,7 @@ def demo_data_load(*, now: datetime | None = None) -> DemoLoadResult:
             contacts=_contacts(),
             coordinators=[spec.key for spec in DEMO_USERS if spec.role in COORDINATOR_ROLES],
             now=now,
-            zone=ZoneInfo(settings.TIME_ZONE),
+            zone=zone,
         )
         phases: dict[tuple[int, str], Phase] = {
             (s.pk, p.key): p for s in solutions.values() for p in s.phase_template.phases.all()
@@ -136,6 +170,11 @@ def demo_data_load(*, now: datetime | None = None) -> DemoLoadResult:
                     reason=change.reason,
                     at=change.at,
                 )
+        _round_load(
+            plan_round(today=now.astimezone(zone).date(), contacts=_contacts(), creator=ROUND_CREATOR),
+            users=by_key,
+            solutions=solutions,
+        )
         DemoDataset.objects.create()
         return DemoLoadResult(
             outcome=Outcome.LOADED,
@@ -174,3 +213,46 @@ def _contacts() -> dict[str, list[str]]:
         for number in spec.municipalities:
             contacts.setdefault(number, []).append(spec.key)
     return contacts
+
+
+def _round_load(plan: RoundPlan, *, users: dict[str, User], solutions: dict[str, Solution]) -> AgreementRound:
+    """Create the round, send it to the municipalities with a demo contact, and play their answers."""
+    creator = users[plan.creator]
+    round_ = round_create(
+        by=creator,
+        data=RoundInput(
+            name=plan.name,
+            period_start=plan.period_start,
+            period_end=plan.period_end,
+            answer_deadline=plan.answer_deadline,
+            letter_nb=plan.letter_nb,
+            letter_nn=plan.letter_nn,
+            offers=[OfferInput(solutions[o.slug], o.reason, o.national_deadline) for o in plan.offers],
+        ),
+    )
+    agreements = dict(IntentAgreement.objects.filter(round=round_).values_list("municipality_id", "pk"))
+    # The letters go to an in-memory mailbox: loading demo data never e-mails anyone.
+    connection = get_connection(LOCMEM_EMAIL_BACKEND)
+    for number in plan.send_to:
+        agreement_send(agreement=agreement_get(agreements[number]), by=creator, connection=connection)
+    offers = {offer.solution.slug: offer.pk for offer in round_.offers.select_related("solution")}
+    for answer in plan.answers:
+        _answer_load(answer, agreement_pk=agreements[answer.number], user=users[answer.actor], offers=offers)
+    return round_
+
+
+def _answer_load(answer: AnswerPlan, *, agreement_pk: int, user: User, offers: dict[str, int]) -> None:
+    agreement = agreement_open(agreement=agreement_get(agreement_pk), by=user)
+    if answer.state == DECLINED:
+        agreement_decline(agreement=agreement, by=user, revision=agreement.revision, reason=answer.decline_reason)
+        return
+    data = Answer(
+        commitments={offers[slug]: quarter for slug, quarter in answer.commitments},
+        contacts=[Contact(name=c.name, title=c.title, email=c.email, phone=c.phone) for c in answer.contacts],
+        signatory_name=answer.signatory_name,
+        signatory_title=answer.signatory_title,
+    )
+    if answer.state == SAVED:
+        agreement_save_answer(agreement=agreement, by=user, revision=agreement.revision, answer=data)
+    elif answer.state == SIGNED:
+        agreement_sign(agreement=agreement, by=user, revision=agreement.revision, answer=data)

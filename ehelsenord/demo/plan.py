@@ -110,6 +110,8 @@ STARTING_POINTS: dict[tuple[str, str], tuple[int, int]] = {
     ("1804", "elektronisk-medisineringsstotte"): (4, 4),
     ("1804", "lokaliseringsteknologi"): (3, 4),
     ("1804", "kjernejournal-pleie-og-omsorg"): (1, 4),
+    # Not started: signing the demo agreement round (plan_round) moves it to planned.
+    ("1804", "elektronisk-multidose"): (0, 0),
     ("1840", "pasientens-legemiddelliste"): (1, 3),
     ("5501", "pasientens-legemiddelliste"): (1, 2),
     ("1833", "pasientens-legemiddelliste"): (0, 2),
@@ -485,3 +487,179 @@ def plan_history(
                 goes_not_relevant=goes_not_relevant,
             )
     return history
+
+
+# --- The demo agreement round ----------------------------------------------------------------------
+
+ROUND_ANSWER_WEEKS = 6
+
+# What a municipality's contact has done with the sent agreement: opened it and saved a draft
+# answer, signed it in the platform, or declined it. The other municipalities with a demo contact
+# have not opened theirs; those without one stay drafts (there is no one to send them to).
+SAVED = "saved"
+SIGNED = "signed"
+DECLINED = "declined"
+
+# The solutions the demo round offers, in order, with why each is prioritised. They follow the
+# national priorities in the catalogue (catalogue.json: status notes and statutory notes). None of
+# them has a national deadline there that lies ahead (the dated duties, from 2022, concern the
+# membership of Helsenettet and the GPs' use of kjernejournal and e-resept), so none is given.
+ROUND_OFFERS: tuple[tuple[str, str], ...] = (
+    (
+        "pasientens-legemiddelliste",
+        "Nasjonal innføring for fastleger og sykehus fra 2026, etter utprøving i Helse Vest og Helse Nord "
+        "2024–2025. Legevakt og pleie og omsorg følger etter og må forberede seg.",
+    ),
+    (
+        "elektronisk-multidose",
+        "Overgangen fra papir til elektronisk multidose er et anbefalt steg før pasientens legemiddelliste.",
+    ),
+    (
+        "kjernejournal-pleie-og-omsorg",
+        "Kjernejournal er en forutsetning for pasientens legemiddelliste, også i pleie og omsorg.",
+    ),
+    (
+        "digihelse",
+        "KS kjører et nasjonalt felles innføringsløp i puljer; eHelse Nord samler kommunene i regionen i samme løp.",
+    ),
+    (
+        "digital-hjemmeoppfolging",
+        "Helsedirektoratet anbefaler i nasjonale faglige råd at kommunene legger til rette for digital "
+        "hjemmeoppfølging, og Helseteknologiordningen prioriterer det.",
+    ),
+)
+
+LETTER_NB = """eHelse Nord inviterer kommunen til å delta i felles innføring av nasjonale e-helseløsninger i {year}. \
+Løsningene nedenfor er valgt fordi de er nasjonalt prioritert, og fordi kommunene får dem raskere og tryggere \
+på plass når vi innfører dem sammen i kompisnettverk.
+
+Ved å signere sier kommunen at den tar sikte på å innføre de valgte løsningene innen kvartalet den oppgir, \
+og at den stiller med en kontaktperson i kompisnettverket. Avtalen er en intensjonsavtale og er ikke \
+juridisk bindende.
+
+Svar i plattformen innen svarfristen. Ta kontakt med kontaktpersonen for e-helse i eHelse Nord hvis noe \
+er uklart."""
+
+LETTER_NN = """eHelse Nord inviterer kommunen til å vere med på felles innføring av nasjonale e-helseløysingar \
+i {year}. Løysingane nedanfor er valde fordi dei er nasjonalt prioriterte, og fordi kommunane får dei \
+raskare og tryggare på plass når vi innfører dei saman i kompisnettverk.
+
+Ved å signere seier kommunen at han tek sikte på å innføre dei valde løysingane innan kvartalet han oppgir, \
+og at han stiller med ein kontaktperson i kompisnettverket. Avtalen er ein intensjonsavtale og er ikkje \
+juridisk bindande.
+
+Svar i plattforma innan svarfristen. Ta kontakt med kontaktpersonen for e-helse i eHelse Nord om noko er \
+uklart."""
+
+
+@dataclass(frozen=True)
+class OfferPlan:
+    slug: str
+    reason: str
+    national_deadline: date | None = None
+
+
+@dataclass(frozen=True)
+class ContactPlan:
+    name: str
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerPlan:
+    """What the municipality's contact (`actor`) does with the agreement after it is sent."""
+
+    number: str
+    actor: str
+    state: str
+    # (solution slug, first day of the target quarter)
+    commitments: tuple[tuple[str, date], ...] = ()
+    contacts: tuple[ContactPlan, ...] = ()
+    signatory_name: str = ""
+    signatory_title: str = ""
+    decline_reason: str = ""
+
+
+@dataclass(frozen=True)
+class RoundPlan:
+    name: str
+    period_start: date
+    period_end: date
+    answer_deadline: date
+    letter_nb: str
+    letter_nn: str
+    offers: tuple[OfferPlan, ...]
+    creator: str
+    # Sent to these municipalities (those with a demo contact), in this order; the rest stay drafts.
+    send_to: tuple[str, ...]
+    answers: tuple[AnswerPlan, ...]
+
+
+def plan_round(*, today: date, contacts: Mapping[str, Sequence[str]], creator: str) -> RoundPlan:
+    """The demo's agreement round: next year's priorities, answer deadline six weeks from `today`.
+
+    `contacts` maps a municipality number to its demo contacts' keys (the first one answers);
+    `creator` is the coordinator who creates and sends the round. Bodø signs two solutions (its
+    records for them become planned, or keep a later phase, with the target date), Tromsø has
+    opened the agreement and saved a draft answer, Karasjok declines, and the other
+    municipalities with a contact (Røst, Værøy) have not opened theirs yet.
+    """
+    year = today.year + 1
+
+    def quarter(number: int) -> date:
+        return date(year, 3 * number - 2, 1)
+
+    answers: list[AnswerPlan] = []
+    if "1804" in contacts:
+        answers.append(
+            AnswerPlan(
+                number="1804",
+                actor=contacts["1804"][0],
+                state=SIGNED,
+                commitments=(("pasientens-legemiddelliste", quarter(4)), ("elektronisk-multidose", quarter(2))),
+                contacts=(
+                    ContactPlan("Demo Kontakt Bodø", "E-helsekoordinator (fiktiv)", "bodo@demo.ehelsenord.no"),
+                    ContactPlan("Demo Fagleder Hjemmetjenesten", "Fagleder hjemmetjenesten (fiktiv)"),
+                ),
+                signatory_name="Demo Kommunedirektør Bodø",
+                signatory_title="Kommunedirektør (fiktiv)",
+            )
+        )
+    if "5501" in contacts:
+        answers.append(
+            AnswerPlan(
+                number="5501",
+                actor=contacts["5501"][0],
+                state=SAVED,
+                commitments=(("pasientens-legemiddelliste", quarter(3)), ("kjernejournal-pleie-og-omsorg", quarter(1))),
+                contacts=(
+                    ContactPlan("Demo Kontakt Tromsø", "Prosjektleder e-helse (fiktiv)", "tromso@demo.ehelsenord.no"),
+                ),
+            )
+        )
+    if "5610" in contacts:
+        answers.append(
+            AnswerPlan(
+                number="5610",
+                actor=contacts["5610"][0],
+                state=DECLINED,
+                decline_reason=(
+                    f"Kommunen bytter journalsystem i {year} og har ikke kapasitet til nye innføringer før byttet "
+                    "er gjort. Vi vil gjerne være med i neste runde."
+                ),
+            )
+        )
+    return RoundPlan(
+        name=f"Intensjonsavtaler {year}",
+        period_start=date(year, 1, 1),
+        period_end=date(year, 12, 31),
+        answer_deadline=today + timedelta(weeks=ROUND_ANSWER_WEEKS),
+        letter_nb=LETTER_NB.format(year=year),
+        letter_nn=LETTER_NN.format(year=year),
+        offers=tuple(OfferPlan(slug, reason) for slug, reason in ROUND_OFFERS),
+        creator=creator,
+        send_to=tuple(sorted(contacts)),
+        answers=tuple(answers),
+    )

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import re
+import socket
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
-from io import StringIO
+from dataclasses import dataclass
+from datetime import date, timedelta
+from io import BytesIO, StringIO
 from typing import Any
 
 import pytest
+from django.core import mail
+from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
+from pypdf import PdfReader
 
 from ehelsenord.accounts.models import User
+from ehelsenord.agreements.content import content_fingerprint
+from ehelsenord.agreements.models import AgreementEvent, AgreementRound, AgreementVersion, IntentAgreement
 from ehelsenord.demo.builder import DEMO_PASSWORD
 from ehelsenord.demo.models import DemoDataset
-from ehelsenord.demo.plan import BASELINE_REASON, RESET_REASON
+from ehelsenord.demo.plan import BASELINE_REASON, RESET_REASON, ROUND_OFFERS
 from ehelsenord.municipalities.models import Municipality
 from ehelsenord.rollout.enums import ChangeSource, TrafficLight
 from ehelsenord.rollout.models import Implementation, ImplementationChange
@@ -53,12 +60,42 @@ def _load() -> str:
     return out.getvalue()
 
 
+def _closed_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Loaded:
+    output: str
+    # The e-mails the demo round sent, taken from the in-memory mailbox right after loading.
+    mails: list[EmailMessage]
+
+
 @pytest.fixture(scope="module")
-def output(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    """Loaded once for the module (it takes seconds), rolled back after its last test."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield _load()
+def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[Loaded]:
+    """Loaded once for the module (it takes seconds), rolled back after its last test.
+
+    The configured mail server is one that refuses every connection: loading would fail if the
+    demo round e-mailed through it instead of the in-memory mailbox.
+    """
+    smtp = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": _closed_port(),
+        "EMAIL_TIMEOUT": 2,
+    }
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(**smtp):
+        mail.outbox = []
+        output = _load()
+        yield Loaded(output=output, mails=list(mail.outbox))
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def output(loaded: Loaded) -> str:
+    return loaded.output
 
 
 def _counts() -> tuple[int, int, int, int]:
@@ -118,10 +155,11 @@ def test_load_demo_data_creates_records_for_exactly_the_region(output: str) -> N
 def test_load_demo_data_writes_two_years_of_history_through_the_service(output: str) -> None:
     now = timezone.now()
     changes = ImplementationChange.objects.all()
-    times = list(changes.values_list("changed_at", flat=True))
+    times = list(changes.filter(source=ChangeSource.DEMO).values_list("changed_at", flat=True))
     assert now - timedelta(days=731) < min(times) < now - timedelta(days=650)
     assert now - timedelta(days=45) < max(times) < now
-    assert set(changes.values_list("source", flat=True)) == {ChangeSource.DEMO}
+    # Besides the planned history, only Bodø's signed agreement changed records (see below).
+    assert set(changes.values_list("source", flat=True)) == {ChangeSource.DEMO, ChangeSource.AGREEMENT}
     assert set(changes.values_list("field", flat=True)) == {
         "phase",
         "traffic_light",
@@ -200,3 +238,248 @@ def test_base_page_shows_the_demo_banner_while_demo_data_is_loaded(output: str, 
     banner = response.content.decode().split('<div class="demo-banner" role="note">')
     assert len(banner) == 2
     assert banner[1].split("</div>")[0].split()[:1] == ["<strong>Demodata:</strong>"]
+
+
+# --- The demo agreement round -----------------------------------------------------------------------
+
+
+def _round_year() -> int:
+    return timezone.localdate().year + 1
+
+
+def test_load_demo_data_creates_an_agreement_round_of_national_priorities(output: str) -> None:
+    year = _round_year()
+    round_ = AgreementRound.objects.select_related("created_by").get()
+
+    assert (round_.name, round_.period_start, round_.period_end, round_.answer_deadline, round_.created_by) == (
+        f"Intensjonsavtaler {year}",
+        date(year, 1, 1),
+        date(year, 12, 31),
+        timezone.localdate() + timedelta(weeks=6),
+        User.objects.get(email="kontaktperson@demo.ehelsenord.no"),
+    )
+    offers = round_.offers.select_related("solution")
+    assert [(o.position, o.solution.slug, o.reason, o.national_deadline) for o in offers] == [
+        (position, slug, reason, None) for position, (slug, reason) in enumerate(ROUND_OFFERS)
+    ]
+    assert [round_.letter_nb[:66], round_.letter_nn[:66]] == [
+        "eHelse Nord inviterer kommunen til å delta i felles innføring av n",
+        "eHelse Nord inviterer kommunen til å vere med på felles innføring ",
+    ]
+
+
+def test_load_demo_data_sends_the_round_to_the_municipalities_with_demo_contacts(output: str) -> None:
+    agreements = IntentAgreement.objects.all()
+    statuses = dict(agreements.values_list("municipality", "status"))
+
+    assert len(statuses) == 80
+    assert {number: status for number, status in statuses.items() if status != "draft"} == {
+        "1804": "signed",
+        "1856": "sent",
+        "1857": "sent",
+        "5501": "opened",
+        "5610": "declined",
+    }
+    opened = dict(agreements.exclude(status="draft").values_list("municipality", "opened_at"))
+    assert sorted(number for number, at in opened.items() if at is None) == ["1856", "1857"]
+    assert agreements.filter(status="draft", sent_at__isnull=False).count() == 0
+
+
+def test_load_demo_data_records_every_step_in_the_agreements_history(output: str) -> None:
+    coordinator = "kontaktperson@demo.ehelsenord.no"
+    rows = AgreementEvent.objects.order_by("at", "id").values_list(
+        "agreement__municipality", "action", "from_status", "to_status", "actor__email"
+    )
+    history: dict[str, list[tuple[str, str, str, str | None]]] = {}
+    for number, *event in rows:
+        history.setdefault(number, []).append(tuple(event))  # type: ignore[arg-type]
+    created = ("created", "", "draft", coordinator)
+
+    assert {number: events for number, events in history.items() if events != [created]} == {
+        "1804": [
+            created,
+            ("sent", "draft", "sent", coordinator),
+            ("opened", "sent", "opened", "bodo@demo.ehelsenord.no"),
+            ("signed", "opened", "signed", "bodo@demo.ehelsenord.no"),
+        ],
+        "1856": [created, ("sent", "draft", "sent", coordinator)],
+        "1857": [created, ("sent", "draft", "sent", coordinator)],
+        "5501": [
+            created,
+            ("sent", "draft", "sent", coordinator),
+            ("opened", "sent", "opened", "tromso@demo.ehelsenord.no"),
+            ("saved", "", "", "tromso@demo.ehelsenord.no"),
+        ],
+        "5610": [
+            created,
+            ("sent", "draft", "sent", coordinator),
+            ("opened", "sent", "opened", "karasjok@demo.ehelsenord.no"),
+            ("declined", "opened", "declined", "karasjok@demo.ehelsenord.no"),
+        ],
+    }
+    assert len(history) == 80
+    sent_notes = dict(AgreementEvent.objects.filter(action="sent").values_list("agreement__municipality", "note"))
+    assert sent_notes == {
+        "1804": "bodo@demo.ehelsenord.no",
+        "1856": "rost@demo.ehelsenord.no, vaeroy-rost@demo.ehelsenord.no",
+        "1857": "vaeroy-rost@demo.ehelsenord.no",
+        "5501": "tromso@demo.ehelsenord.no",
+        "5610": "karasjok@demo.ehelsenord.no",
+    }
+
+
+def test_load_demo_data_lets_bodo_sign_two_solutions_in_the_platform(output: str) -> None:
+    year = _round_year()
+    bodo = IntentAgreement.objects.get(municipality="1804")
+    version = AgreementVersion.objects.select_related("signed_by").get()
+
+    assert [(c.offer.solution.slug, c.target_quarter) for c in bodo.commitments.select_related("offer__solution")] == [
+        ("pasientens-legemiddelliste", date(year, 10, 1)),
+        ("elektronisk-multidose", date(year, 4, 1)),
+    ]
+    assert bodo.contacts == [
+        {
+            "name": "Demo Kontakt Bodø",
+            "title": "E-helsekoordinator (fiktiv)",
+            "email": "bodo@demo.ehelsenord.no",
+            "phone": "",
+        },
+        {
+            "name": "Demo Fagleder Hjemmetjenesten",
+            "title": "Fagleder hjemmetjenesten (fiktiv)",
+            "email": "",
+            "phone": "",
+        },
+    ]
+    assert (
+        version.agreement_id,
+        version.number,
+        version.method,
+        version.signatory_name,
+        version.signatory_title,
+        version.signed_by.email if version.signed_by else None,
+        version.scan,
+    ) == (
+        bodo.pk,
+        1,
+        "platform",
+        "Demo Kommunedirektør Bodø",
+        "Kommunedirektør (fiktiv)",
+        "bodo@demo.ehelsenord.no",
+        None,
+    )
+    assert version.fingerprint == content_fingerprint(version.content)
+    assert [c["solution"] for c in version.content["commitments"]] == [
+        "pasientens-legemiddelliste",
+        "elektronisk-multidose",
+    ]
+    assert version.content["signature"]["signed_by"] == "Demo Kontakt Bodø"
+
+
+def test_load_demo_data_puts_bodos_commitments_into_its_records(output: str) -> None:
+    year = _round_year()
+    version = AgreementVersion.objects.get()
+    records = {
+        r.solution.slug: (r.phase.key, r.target_date)
+        for r in Implementation.objects.filter(
+            municipality="1804", solution__slug__in=["pasientens-legemiddelliste", "elektronisk-multidose"]
+        ).select_related("phase", "solution")
+    }
+    changes = ImplementationChange.objects.filter(source=ChangeSource.AGREEMENT).order_by("id")
+    # PLL's target before the signing: its last target date in the planned history.
+    pll_before = (
+        ImplementationChange.objects.filter(
+            implementation__municipality="1804",
+            implementation__solution__slug="pasientens-legemiddelliste",
+            field="target_date",
+            source=ChangeSource.DEMO,
+        )
+        .order_by("-changed_at")
+        .values_list("new_value", flat=True)
+        .first()
+        or ""
+    )
+
+    # Multidose was not started: it becomes planned; PLL is further along (piloting) and keeps its phase.
+    assert records == {
+        "elektronisk-multidose": ("planlagt", date(year, 6, 30)),
+        "pasientens-legemiddelliste": ("utproving", date(year, 12, 31)),
+    }
+    assert sorted(
+        changes.values_list(
+            "implementation__solution__slug",
+            "field",
+            "old_value",
+            "new_value",
+            "agreement_version",
+            "changed_by__email",
+        )
+    ) == [
+        ("elektronisk-multidose", "phase", "ikke_startet", "planlagt", version.pk, "bodo@demo.ehelsenord.no"),
+        ("elektronisk-multidose", "target_date", "", f"{year}-06-30", version.pk, "bodo@demo.ehelsenord.no"),
+        (
+            "pasientens-legemiddelliste",
+            "target_date",
+            pll_before,
+            f"{year}-12-31",
+            version.pk,
+            "bodo@demo.ehelsenord.no",
+        ),
+    ]
+
+
+def test_load_demo_data_leaves_tromso_with_a_saved_answer_and_karasjok_declined(output: str) -> None:
+    year = _round_year()
+    tromso = IntentAgreement.objects.get(municipality="5501")
+    karasjok = IntentAgreement.objects.get(municipality="5610")
+
+    assert [
+        (c.offer.solution.slug, c.target_quarter) for c in tromso.commitments.select_related("offer__solution")
+    ] == [
+        ("pasientens-legemiddelliste", date(year, 7, 1)),
+        ("kjernejournal-pleie-og-omsorg", date(year, 1, 1)),
+    ]
+    assert (tromso.contacts, tromso.signatory_name, tromso.versions.count()) == (
+        [
+            {
+                "name": "Demo Kontakt Tromsø",
+                "title": "Prosjektleder e-helse (fiktiv)",
+                "email": "tromso@demo.ehelsenord.no",
+                "phone": "",
+            }
+        ],
+        "",
+        0,
+    )
+    assert (karasjok.decline_reason, karasjok.commitments.count(), karasjok.versions.count()) == (
+        f"Kommunen bytter journalsystem i {year} og har ikke kapasitet til nye innføringer før byttet er gjort. "
+        "Vi vil gjerne være med i neste runde.",
+        0,
+        0,
+    )
+    # Only a signing changes records.
+    assert (
+        ImplementationChange.objects.filter(
+            source=ChangeSource.AGREEMENT, implementation__municipality__in=["5501", "5610"]
+        ).count()
+        == 0
+    )
+
+
+def test_load_demo_data_mails_the_letters_to_the_in_memory_mailbox_only(loaded: Loaded) -> None:
+    round_name = f"Intensjonsavtaler {_round_year()}"
+
+    assert sorted((message.to, message.subject) for message in loaded.mails) == [
+        (["bodo@demo.ehelsenord.no"], f"Intensjonsavtale fra eHelse Nord: {round_name}"),
+        (["karasjok@demo.ehelsenord.no"], f"Intensjonsavtale fra eHelse Nord: {round_name}"),
+        (
+            ["rost@demo.ehelsenord.no", "vaeroy-rost@demo.ehelsenord.no"],
+            f"Intensjonsavtale fra eHelse Nord: {round_name}",
+        ),
+        (["tromso@demo.ehelsenord.no"], f"Intensjonsavtale fra eHelse Nord: {round_name}"),
+        (["vaeroy-rost@demo.ehelsenord.no"], f"Intensjonsavtale fra eHelse Nord: {round_name}"),
+    ]
+    attachments = {name: content for message in loaded.mails for name, content, _type in message.attachments}
+    assert sorted(attachments) == [f"intensjonsavtale-{n}.pdf" for n in ("1804", "1856", "1857", "5501", "5610")]
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(attachments["intensjonsavtale-1856.pdf"])).pages)
+    assert ("Røst kommune" in text, round_name in text) == (True, True)

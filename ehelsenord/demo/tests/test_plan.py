@@ -1,18 +1,26 @@
-"""The planned demo history, as plain data: deterministic, ordered, forward only."""
+"""The planned demo history and agreement round, as plain data: deterministic, ordered, forward only."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ehelsenord.demo.plan import (
     BASELINE_REASON,
+    DECLINED,
     RESET_REASON,
+    SAVED,
+    SIGNED,
     MunicipalityFacts,
     PlannedChange,
     SolutionFacts,
     plan_history,
+    plan_round,
 )
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "solutions" / "data" / "catalogue.json"
 
 NOW = datetime(2026, 11, 27, 3, 30, tzinfo=UTC)
 OSLO = ZoneInfo("Europe/Oslo")
@@ -109,3 +117,87 @@ def test_plan_history_sets_a_go_live_date_when_a_record_reaches_production() -> 
         for change in changes[1:]:
             if change.changes.get("phase") in in_production:
                 assert change.changes["go_live_date"] <= change.at.date()
+
+
+# --- The demo agreement round ---------------------------------------------------------------------
+
+ROUND_CONTACTS = {"1804": ["bodo"], "1856": ["rost", "shared"], "1857": ["shared"], "5501": ["tromso"], "5610": ["kjk"]}
+
+
+def test_plan_round_offers_next_year_with_an_answer_deadline_six_weeks_ahead() -> None:
+    plan = plan_round(today=date(2026, 11, 27), contacts=ROUND_CONTACTS, creator="admin")
+
+    assert (plan.name, plan.period_start, plan.period_end, plan.answer_deadline, plan.creator) == (
+        "Intensjonsavtaler 2027",
+        date(2027, 1, 1),
+        date(2027, 12, 31),
+        date(2027, 1, 8),
+        "admin",
+    )
+    assert [offer.slug for offer in plan.offers] == [
+        "pasientens-legemiddelliste",
+        "elektronisk-multidose",
+        "kjernejournal-pleie-og-omsorg",
+        "digihelse",
+        "digital-hjemmeoppfolging",
+    ]
+    assert all(offer.national_deadline is None and 0 < len(offer.reason) <= 300 for offer in plan.offers)
+    assert plan.letter_nb.split("\n\n")[0].startswith(
+        "eHelse Nord inviterer kommunen til å delta i felles innføring av nasjonale e-helseløsninger i 2027."
+    )
+    assert plan.letter_nn.split("\n\n")[0].startswith(
+        "eHelse Nord inviterer kommunen til å vere med på felles innføring av nasjonale e-helseløysingar i 2027."
+    )
+    assert [len(plan.letter_nb.split("\n\n")), len(plan.letter_nn.split("\n\n"))] == [3, 3]
+    assert plan.send_to == ("1804", "1856", "1857", "5501", "5610")
+
+
+def test_plan_round_lets_bodo_sign_tromso_save_and_karasjok_decline() -> None:
+    plan = plan_round(today=date(2026, 11, 27), contacts=ROUND_CONTACTS, creator="admin")
+
+    assert [(a.number, a.actor, a.state, a.commitments) for a in plan.answers] == [
+        (
+            "1804",
+            "bodo",
+            SIGNED,
+            (("pasientens-legemiddelliste", date(2027, 10, 1)), ("elektronisk-multidose", date(2027, 4, 1))),
+        ),
+        (
+            "5501",
+            "tromso",
+            SAVED,
+            (("pasientens-legemiddelliste", date(2027, 7, 1)), ("kjernejournal-pleie-og-omsorg", date(2027, 1, 1))),
+        ),
+        ("5610", "kjk", DECLINED, ()),
+    ]
+    bodo, tromso, karasjok = plan.answers
+    assert (bodo.signatory_name, bodo.signatory_title) == ("Demo Kommunedirektør Bodø", "Kommunedirektør (fiktiv)")
+    assert [c.name for c in bodo.contacts] == ["Demo Kontakt Bodø", "Demo Fagleder Hjemmetjenesten"]
+    assert ([c.name for c in tromso.contacts], tromso.signatory_name) == (["Demo Kontakt Tromsø"], "")
+    assert karasjok.decline_reason == (
+        "Kommunen bytter journalsystem i 2027 og har ikke kapasitet til nye innføringer før byttet er gjort. "
+        "Vi vil gjerne være med i neste runde."
+    )
+
+
+def test_plan_round_late_in_december_still_has_its_deadline_within_the_period() -> None:
+    plan = plan_round(today=date(2027, 12, 31), contacts={"1804": ["bodo"]}, creator="admin")
+
+    assert (plan.name, plan.period_start, plan.answer_deadline, plan.period_end) == (
+        "Intensjonsavtaler 2028",
+        date(2028, 1, 1),
+        date(2028, 2, 11),
+        date(2028, 12, 31),
+    )
+    # Only municipalities with a contact are sent the agreement, and only they answer.
+    assert plan.send_to == ("1804",)
+    assert [(a.number, a.commitments[0][1]) for a in plan.answers] == [("1804", date(2028, 10, 1))]
+
+
+def test_plan_round_offers_only_active_solutions_of_the_catalogue() -> None:
+    catalogue = json.loads(CATALOGUE.read_text(encoding="utf-8"))
+    status = {solution["slug"]: solution["status"] for solution in catalogue["solutions"]}
+
+    plan = plan_round(today=date(2026, 11, 27), contacts=ROUND_CONTACTS, creator="admin")
+
+    assert [status[offer.slug] for offer in plan.offers] == ["active"] * 5

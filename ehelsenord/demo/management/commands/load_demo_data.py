@@ -12,8 +12,9 @@ from ehelsenord.demo.builder import DEMO_PASSWORD, DemoDataError, DemoLoadResult
 
 class Command(BaseCommand):
     help = (
-        "Load fictional demo data (demo users for every role, records with two years of history) "
-        "into a new database. Does nothing if demo data, users or records are already there."
+        "Load fictional demo data (demo users for every role, records with two years of history, an "
+        "agreement round in several states, its e-mails kept in memory) into a new database. Does nothing "
+        "if demo data, users or records are already there."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
