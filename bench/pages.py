@@ -19,29 +19,13 @@ import os
 import platform
 import random
 import statistics
-import sys
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-RESULTS = ROOT / "bench" / "results"
-RESULTS.mkdir(parents=True, exist_ok=True)
-DB_FILE = RESULTS / "pages.sqlite3"
-BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
-if BENCH_DATABASE_URL and "bench" not in BENCH_DATABASE_URL.rsplit("/", 1)[-1]:
-    # The benchmark empties the database it is given: refuse anything not named as a benchmark's.
-    sys.exit("BENCH_DATABASE_URL must name a database with 'bench' in its name; it will be emptied.")
-os.environ["DATABASE_URL"] = BENCH_DATABASE_URL or f"sqlite:///{DB_FILE}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
-os.environ["DATABASE_CONN_MAX_AGE"] = "0"
+from benchdb import fresh_database, setup
 
-import django  # noqa: E402
+DB_FILE = setup("pages")
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
@@ -58,11 +42,7 @@ def build_dataset() -> dict[str, int]:
     from ehelsenord.rollout.models import Implementation, ImplementationChange
     from ehelsenord.solutions.selectors import solution_list
 
-    if DB_FILE.exists() and not BENCH_DATABASE_URL:
-        DB_FILE.unlink()
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("load_reference_data", verbosity=0)
+    fresh_database(DB_FILE)
     user = User.objects.create_user("bench@ehelsenord.example", "bench-password-123", full_name="Bench Koordinator")
     user.role = Role.EHEALTH_CONTACT
     user.save()
