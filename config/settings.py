@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ehelsenord.solutions",
     "ehelsenord.rollout",
     "ehelsenord.agreements",
+    "ehelsenord.networks",
     "ehelsenord.dashboards",
     "ehelsenord.api",
     "ehelsenord.demo",

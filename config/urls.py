@@ -8,6 +8,7 @@ urlpatterns = [
     path("losninger/", include("ehelsenord.solutions.urls")),
     path("", include("ehelsenord.rollout.urls")),
     path("avtaler/", include("ehelsenord.agreements.urls")),
+    path("nettverk/", include("ehelsenord.networks.urls")),
     path("api/v1/", include("ehelsenord.api.urls")),
     path("admin/", admin.site.urls),
 ]

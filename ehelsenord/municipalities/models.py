@@ -24,6 +24,23 @@ class County(models.Model):
         return self.name_nb
 
 
+class HealthCommunity(models.Model):
+    """A health community (helsefellesskap): a hospital trust and the municipalities it serves.
+
+    Loaded as defaults from data/health_communities.csv; coordinators may change them in the admin.
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("health community")
+        verbose_name_plural = _("health communities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Municipality(models.Model):
     """A municipality (kommune) of the 2024 structure; number from SSB, kept as a string ("1804")."""
 
@@ -42,6 +59,14 @@ class Municipality(models.Model):
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=9, decimal_places=2)
     organization_number = models.CharField(_("organisation number"), max_length=9, blank=True)
     in_sami_language_area = models.BooleanField(_("in the Sámi language area"), default=False)
+    health_community = models.ForeignKey(
+        HealthCommunity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        verbose_name=_("health community"),
+    )
     written_language = models.CharField(
         _("written language"), max_length=2, choices=WrittenLanguage.choices, default=WrittenLanguage.BOKMAL
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ehelsenord.core.audit import audit_record
 from ehelsenord.municipalities.enums import WrittenLanguage
-from ehelsenord.municipalities.models import County, Municipality
+from ehelsenord.municipalities.models import County, HealthCommunity, Municipality
 
 if TYPE_CHECKING:
     from ehelsenord.accounts.models import User
@@ -86,9 +86,19 @@ def geography_load(*, region_counties: list[str] | None = None) -> LoadResult:
             "in_sami_language_area": row["in_sami_language_area"] == "true",
         }
         outcomes.append(_upsert(Municipality, row["number"], values))
+    _health_communities_load()
     return LoadResult(
         created=outcomes.count("created"), updated=outcomes.count("updated"), unchanged=outcomes.count("unchanged")
     )
+
+
+def _health_communities_load() -> None:
+    """Give municipalities without one their default health community; a coordinator's choice stays."""
+    for row in _read_csv("health_communities.csv"):
+        community, _created = HealthCommunity.objects.get_or_create(name=row["health_community"])
+        Municipality.objects.filter(pk=row["municipality_number"], health_community__isnull=True).update(
+            health_community=community
+        )
 
 
 def municipality_set_written_language(*, by: User, municipality: Municipality, language: str) -> Municipality:
