@@ -1,16 +1,18 @@
-"""Builds the fictional demo state: demo users for every role, two years of record history and an agreement round.
+"""Builds the fictional demo state: demo users for every role, two years of record history, an agreement round
+and buddy networks.
 
 Loaded only into a new database: if demo data is already there, or the database has users or
 records (a real installation), nothing happens. Every record change goes through
-rollout.services.implementation_update and every agreement step through agreements.services, so
-the history is the same kind as a real one. The round's e-mails go to an in-memory mailbox
-(Django's locmem backend), never to the configured mail server.
+rollout.services.implementation_update, every agreement step through agreements.services, and the
+networks through networks.services and networks.workspace, so the history is the same kind as a
+real one. The round's e-mails go to an in-memory mailbox (Django's locmem backend), never to the
+configured mail server.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -42,12 +44,18 @@ from ehelsenord.demo.plan import (
     SIGNED,
     AnswerPlan,
     MunicipalityFacts,
+    NetworksPlan,
     RoundPlan,
     SolutionFacts,
     plan_history,
+    plan_networks,
     plan_round,
 )
 from ehelsenord.municipalities.models import Municipality
+from ehelsenord.networks import optimizer, workspace
+from ehelsenord.networks import services as network_services
+from ehelsenord.networks.models import Milestone
+from ehelsenord.networks.selectors import network_get
 from ehelsenord.rollout.enums import ChangeSource
 from ehelsenord.rollout.models import Implementation, ImplementationChange
 from ehelsenord.rollout.services import implementation_update
@@ -59,6 +67,8 @@ DEMO_PASSWORD = "demo-ehelse-nord"  # noqa: S105 - printed on purpose: the demo 
 DEMO_DOMAIN = "demo.ehelsenord.no"
 # The coordinator who creates and sends the demo agreement round.
 ROUND_CREATOR = "kontaktperson"
+# The coordinator who proposes and creates the demo buddy networks.
+NETWORK_COORDINATOR = "innforingsleder"
 LOCMEM_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
@@ -120,7 +130,8 @@ class DemoLoadResult:
 
 
 def demo_data_load(*, now: datetime | None = None) -> DemoLoadResult:
-    """Load the demo users, the records with two years of history, the agreement round and the demo marker.
+    """Load the demo users, the records with two years of history, the agreement round, the buddy
+    networks and the demo marker.
 
     All in one transaction: a failure leaves the database as it was.
     """
@@ -175,6 +186,11 @@ def demo_data_load(*, now: datetime | None = None) -> DemoLoadResult:
             users=by_key,
             solutions=solutions,
         )
+        networks = plan_networks(
+            today=now.astimezone(zone).date(), zone=zone, contacts=_contacts(), coordinator=NETWORK_COORDINATOR
+        )
+        if networks is not None:
+            _networks_load(networks, users=by_key, solutions=solutions, municipalities=municipalities)
         DemoDataset.objects.create()
         return DemoLoadResult(
             outcome=Outcome.LOADED,
@@ -256,3 +272,56 @@ def _answer_load(answer: AnswerPlan, *, agreement_pk: int, user: User, offers: d
         agreement_save_answer(agreement=agreement, by=user, revision=agreement.revision, answer=data)
     elif answer.state == SIGNED:
         agreement_sign(agreement=agreement, by=user, revision=agreement.revision, answer=data)
+
+
+def _networks_load(
+    plan: NetworksPlan,
+    *,
+    users: dict[str, User],
+    solutions: dict[str, Solution],
+    municipalities: dict[str, Municipality],
+) -> None:
+    """Propose and create networks for the whole region, give the lead's network a plan and meetings,
+    and leave a second proposal (one county) unconfirmed."""
+    coordinator = users[plan.coordinator]
+    solution = solutions[plan.solution]
+    proposal = network_services.proposal_create(
+        by=coordinator, solution=solution, participants=sorted(municipalities), settings=optimizer.Settings()
+    )
+    created = network_services.proposal_confirm(by=coordinator, proposal=proposal, names={})
+    lead_network = network_get(next(network.pk for network in created if network.lead_id == plan.lead))
+    lead_actor = users[plan.lead_actor]
+    milestones = {m.phase.key: m.pk for m in Milestone.objects.filter(network=lead_network).select_related("phase")}
+    workspace.plan_update(
+        by=lead_actor,
+        network=lead_network,
+        milestones={milestones[key]: (due, note) for key, due, note in plan.milestones},
+    )
+    about = {number for meeting in plan.meetings for _text, number in meeting.agenda if number}
+    records = {
+        record.municipality_id: record
+        for record in Implementation.objects.filter(solution=solution, municipality__in=about)
+    }
+    for meeting in plan.meetings:
+        workspace.meeting_create(
+            by=lead_actor,
+            network=lead_network,
+            data=workspace.MeetingInput(
+                title=meeting.title,
+                starts_at=meeting.starts_at,
+                ends_at=meeting.starts_at + timedelta(minutes=meeting.minutes_long),
+                place=meeting.place,
+                video_url=meeting.video_url,
+                minutes=meeting.minutes,
+                attendees=[users[key] for key in meeting.attendees],
+                other_attendees=meeting.other_attendees,
+                agenda=[workspace.AgendaInput(text, records.get(number)) for text, number in meeting.agenda],
+                decisions=list(meeting.decisions),
+            ),
+        )
+    network_services.proposal_create(
+        by=coordinator,
+        solution=solutions[plan.open_solution],
+        participants=sorted(number for number, m in municipalities.items() if m.county_id == plan.open_county),
+        settings=optimizer.Settings(),
+    )

@@ -663,3 +663,128 @@ def plan_round(*, today: date, contacts: Mapping[str, Sequence[str]], creator: s
         send_to=tuple(sorted(contacts)),
         answers=tuple(answers),
     )
+
+
+# --- The demo buddy networks -----------------------------------------------------------------------
+
+# A coordinator proposes networks for this solution with every municipality of the region and
+# creates them as the optimizer proposed; Bodø's contact then fills in its network's plan and
+# records two meetings. A second proposal, for Nordland only and not confirmed, is left for a
+# coordinator to adjust.
+NETWORK_SOLUTION = "kjernejournal-pleie-og-omsorg"
+OPEN_PROPOSAL_SOLUTION = "pasientens-legemiddelliste"
+OPEN_PROPOSAL_COUNTY = "18"  # Nordland
+NETWORK_LEAD = "1804"  # Bodø
+
+# Bodø's plan: (phase key, months from now to the end of the month it is due, note).
+NETWORK_MILESTONES: tuple[tuple[str, int, str], ...] = (
+    ("planlagt", 0, "Alle kommunene har meldt inn kontaktperson og fagleder"),
+    ("forberedelse", 3, "Opplæringsplan og tilganger klare i alle kommunene"),
+    ("utproving", 6, "Ett sykehjem og én hjemmetjeneste i hver kommune"),
+    ("i_drift", 9, "Alle sykehjem og hjemmetjenester i nettverket"),
+    ("gevinstrealisering", 15, "Gevinstrapport til styringsgruppen i eHelse Nord"),
+)
+
+
+@dataclass(frozen=True)
+class MeetingPlan:
+    title: str
+    starts_at: datetime
+    minutes_long: int
+    place: str
+    video_url: str
+    # (text, the member municipality whose record the item is about, or "")
+    agenda: tuple[tuple[str, str], ...]
+    decisions: tuple[str, ...] = ()
+    minutes: str = ""
+    attendees: tuple[str, ...] = ()  # actor keys
+    other_attendees: str = ""
+
+
+@dataclass(frozen=True)
+class NetworksPlan:
+    coordinator: str
+    solution: str
+    open_solution: str
+    open_county: str
+    lead: str
+    lead_actor: str
+    milestones: tuple[tuple[str, date, str], ...]  # (phase key, due date, note)
+    meetings: tuple[MeetingPlan, ...]
+
+
+def _month_end(day: date, months: int) -> date:
+    first = _month_start(day)
+    year, month = divmod(first.month - 1 + months + 1, 12)
+    return date(first.year + year, month + 1, 1) - timedelta(days=1)
+
+
+def _workday(day: date, step: int) -> date:
+    """`day` if it is a workday, or the nearest workday in the direction of `step` (±1)."""
+    while not _is_workday(day):
+        day += timedelta(days=step)
+    return day
+
+
+def plan_networks(
+    *, today: date, zone: tzinfo, contacts: Mapping[str, Sequence[str]], coordinator: str
+) -> NetworksPlan | None:
+    """The demo's buddy networks: made by `coordinator`; Bodø's network gets a plan and meetings
+    from Bodø's first contact: a start-up meeting three weeks ago and the next one in three weeks.
+    None without a contact for Bodø (no one to run its network)."""
+    if NETWORK_LEAD not in contacts:
+        return None
+    actor = contacts[NETWORK_LEAD][0]
+    video = "https://video.example/kjernejournal-plo-bodo"
+    started = datetime.combine(_workday(today - timedelta(days=21), -1), time(10, 0), tzinfo=zone)
+    upcoming = datetime.combine(_workday(today + timedelta(days=21), 1), time(13, 0), tzinfo=zone)
+    return NetworksPlan(
+        coordinator=coordinator,
+        solution=NETWORK_SOLUTION,
+        open_solution=OPEN_PROPOSAL_SOLUTION,
+        open_county=OPEN_PROPOSAL_COUNTY,
+        lead=NETWORK_LEAD,
+        lead_actor=actor,
+        milestones=tuple((key, _month_end(today, months), note) for key, months, note in NETWORK_MILESTONES),
+        meetings=(
+            MeetingPlan(
+                title="Oppstartsmøte",
+                starts_at=started,
+                minutes_long=120,
+                place="Bodø rådhus, møterom Saltstraumen",
+                video_url=video,
+                agenda=(
+                    ("Velkommen og presentasjonsrunde", ""),
+                    ("Erfaringer fra Bodø, som har kjernejournal i drift i pleie og omsorg", NETWORK_LEAD),
+                    ("Status i hver kommune", ""),
+                    ("Plan for innføringen og faste møter", ""),
+                ),
+                decisions=(
+                    "Bodø leder nettverket og kaller inn til møtene.",
+                    "Nettverket møtes hver sjette uke, annenhver gang på video.",
+                    "Hver kommune melder inn kontaktperson og fagleder før neste møte.",
+                ),
+                minutes=(
+                    "Alle kommunene i nettverket var representert. Bodø viste hvordan sykehjemmene bruker "
+                    "kjernejournal ved innleggelse og legemiddelgjennomgang. Kommunene som ikke har startet, "
+                    "trenger først tilgang til Helsenettet og HelseID for de ansatte.\n\n"
+                    "Planen for nettverket er lagt inn i plattformen."
+                ),
+                attendees=(actor, coordinator),
+                other_attendees="Fagledere fra kommunene i nettverket (fiktive)",
+            ),
+            MeetingPlan(
+                title="Nettverksmøte: opplæring og tilganger",
+                starts_at=upcoming,
+                minutes_long=90,
+                place="",
+                video_url=video,
+                agenda=(
+                    ("Runde: status siden sist", ""),
+                    ("Opplæringsplan for sykehjem og hjemmetjeneste", ""),
+                    ("Tilgangsstyring og HelseID i pleie og omsorg", ""),
+                    ("Eventuelt", ""),
+                ),
+            ),
+        ),
+    )

@@ -34,7 +34,7 @@ def county_list(*, region_only: bool = False) -> list[County]:
 
 
 def municipality_queryset(area: Area) -> QuerySet[Municipality]:
-    municipalities = Municipality.objects.select_related("county")
+    municipalities = Municipality.objects.select_related("county", "health_community")
     if area.scope == Scope.REGION:
         return municipalities.filter(county__in_region=True)
     if area.scope == Scope.COUNTY and area.county is not None:

@@ -76,6 +76,13 @@ class NetworkProposal(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("networks:proposal", args=[self.pk])
 
+    @property
+    def gap_percent(self) -> float | None:
+        """How far the solver's objective may be above the optimum, in per cent of the objective."""
+        if self.objective is None or self.bound is None:
+            return None
+        return 100 * (self.objective - self.bound) / max(abs(self.objective), 1e-9)
+
 
 class BuddyNetwork(models.Model):
     """A small group of municipalities implementing one solution together, with one lead."""

@@ -59,6 +59,8 @@ class Participant:
     community: str = ""  # health community (helsefellesskap); "" when unknown
     in_production: bool = False
     marked_eligible: bool = False
+    # Short names of the solution's prerequisites it does not have in use yet; shown, not optimised.
+    missing_prerequisites: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,11 +212,15 @@ def violations(instance: Instance, assignment: Assignment) -> list[str]:
         if not is_eligible(lead, settings):
             found.append(
                 _("%(lead)s cannot lead: not in production, fewer than %(threshold)s inhabitants and not marked.")
-                % {"lead": lead.name, "threshold": settings.lead_population}
+                % {"lead": lead.name, "threshold": _thousands(settings.lead_population)}
             )
         if size < settings.min_size:
             found.append(
-                _("The network led by %(lead)s has %(size)s members; the minimum is %(min)s.")
+                ngettext(
+                    "The network led by %(lead)s has %(size)s member; the minimum is %(min)s.",
+                    "The network led by %(lead)s has %(size)s members; the minimum is %(min)s.",
+                    size,
+                )
                 % {"lead": lead.name, "size": size, "min": settings.min_size}
             )
         if size > settings.max_size:
@@ -253,7 +259,16 @@ def lead_reason(instance: Instance, lead: Participant) -> str:
 
 
 def member_reason(instance: Instance, member: Participant, lead: Participant) -> str:
-    """'Flakstad → Vestvågøy (leder): 38 km, samme helsefellesskap'."""
+    """'Flakstad → Vestvågøy (leder): 28 km, samme helsefellesskap'; and what it lacks, if anything."""
+    reason = _placement(instance, member, lead)
+    if member.missing_prerequisites:
+        reason += "; " + _("prerequisites not in use yet: %(names)s") % {
+            "names": ", ".join(member.missing_prerequisites)
+        }
+    return reason
+
+
+def _placement(instance: Instance, member: Participant, lead: Participant) -> str:
     if member.number == lead.number:
         return _("%(lead)s (lead): %(why)s") % {"lead": lead.name, "why": lead_reason(instance, lead)}
     distance = travel(instance, member, lead)
@@ -275,52 +290,71 @@ def _thousands(value: int) -> str:
     return f"{value:,}".replace(",", "\u00a0")
 
 
-def _explain_group(participants: Sequence[Participant], settings: Settings, where: str) -> list[str]:
+def _explain_group(participants: Sequence[Participant], settings: Settings, where: str = "") -> list[str]:
+    """Why this group cannot be divided; `where` names a group a hard boundary closes off."""
     count = len(participants)
     leads = [p for p in participants if is_eligible(p, settings)]
-    problems: list[str] = []
-    if count < settings.min_size:
-        problems.append(
-            ngettext(
-                "%(where)s has %(count)s participant, but a network needs at least %(min)s.",
-                "%(where)s has %(count)s participants, but a network needs at least %(min)s.",
-                count,
-            )
-            % {"where": where, "count": count, "min": settings.min_size}
-        )
-        return problems
-    if not leads:
-        problems.append(
-            _(
-                "No one in %(where)s can lead a network: none is in production with the solution, "
-                "none has %(threshold)s inhabitants or more, and none is marked as a possible lead."
-            )
-            % {"where": where, "threshold": _thousands(settings.lead_population)}
-        )
-        return problems
     fewest = math.ceil(count / settings.max_size)
-    most = count // settings.min_size
-    if fewest > most:
-        problems.append(
-            _("%(where)s has %(count)s participants; they cannot be split into networks of %(min)s to %(max)s.")
-            % {"where": where, "count": count, "min": settings.min_size, "max": settings.max_size}
-        )
+    if count < settings.min_size:
+        problem = ngettext(
+            "There is %(count)s participant, but a network needs at least %(min)s.",
+            "There are %(count)s participants, but a network needs at least %(min)s.",
+            count,
+        ) % {"count": count, "min": settings.min_size}
+    elif not leads:
+        problem = _(
+            "No one can lead a network: none is in production with the solution, none has %(threshold)s "
+            "inhabitants or more, and none is marked as a possible lead."
+        ) % {"threshold": _thousands(settings.lead_population)}
+    elif fewest > count // settings.min_size:
+        problem = _("%(count)s participants cannot be split into networks of %(min)s to %(max)s members.") % {
+            "count": count,
+            "min": settings.min_size,
+            "max": settings.max_size,
+        }
     elif fewest > len(leads):
-        problems.append(
-            _(
-                "%(where)s has %(count)s participants and needs at least %(needed)s networks of at most "
-                "%(max)s, but only %(leads)s can lead: %(names)s."
-            )
-            % {
-                "where": where,
-                "count": count,
-                "needed": fewest,
-                "max": settings.max_size,
-                "leads": len(leads),
-                "names": ", ".join(p.name for p in leads),
-            }
-        )
-    return problems
+        problem = ngettext(
+            "%(count)s participants need at least %(needed)s networks of at most %(max)s, but only %(leads)s "
+            "can lead: %(names)s.",
+            "%(count)s participants need at least %(needed)s networks of at most %(max)s, but only %(leads)s "
+            "can lead: %(names)s.",
+            len(leads),
+        ) % {
+            "count": count,
+            "needed": fewest,
+            "max": settings.max_size,
+            "leads": len(leads),
+            "names": ", ".join(p.name for p in leads),
+        }
+    else:
+        return []
+    return [f"{where}: {problem}" if where else problem]
+
+
+def _closed_groups(participants: Sequence[Participant], settings: Settings) -> list[tuple[str, list[Participant]]]:
+    """The groups hard boundaries close off, each with its name; no network can span two.
+
+    A hard county boundary closes off each county. A hard health-community boundary splits a
+    group further only when every member of it has a known health community: one without crosses
+    no health-community boundary, so it can lead, or join, a network of any of them.
+    """
+    by_county: dict[str, list[Participant]] = defaultdict(list)
+    for p in participants:
+        by_county[p.county if settings.county_hard else ""].append(p)
+    groups: list[tuple[str, list[Participant]]] = []
+    for county, members in by_county.items():
+        county_name = _("County %(county)s") % {"county": county} if county else ""
+        if settings.community_hard and all(p.community for p in members):
+            by_community: dict[str, list[Participant]] = defaultdict(list)
+            for p in members:
+                by_community[p.community].append(p)
+            groups += [
+                (", ".join(part for part in (county_name, community) if part), group)
+                for community, group in by_community.items()
+            ]
+        else:
+            groups.append((county_name, members))
+    return groups
 
 
 def explain_infeasible(instance: Instance) -> list[str]:
@@ -334,26 +368,13 @@ def explain_infeasible(instance: Instance) -> list[str]:
     participants = instance.participants
     if settings.min_size > settings.max_size:
         return [_("The minimum size is larger than the maximum size.")]
-    problems = _explain_group(participants, settings, _("The request"))
+    problems = _explain_group(participants, settings)
     if problems:
         return problems
     if settings.county_hard or settings.community_hard:
-        groups: dict[tuple[str, str], list[Participant]] = defaultdict(list)
-        for p in participants:
-            key = (p.county if settings.county_hard else "", p.community if settings.community_hard else "")
-            groups[key].append(p)
+        groups = _closed_groups(participants, settings)
         if len(groups) > 1:
-            for members in groups.values():
-                where = ", ".join(
-                    part
-                    for part in (
-                        members[0].county
-                        and settings.county_hard
-                        and _("county %(county)s") % {"county": members[0].county},
-                        settings.community_hard and (members[0].community or _("no health community")),
-                    )
-                    if part
-                )
+            for where, members in groups:
                 problems += _explain_group(members, settings, where)
     leads = [p for p in participants if is_eligible(p, settings)]
     for member in participants:

@@ -13,10 +13,12 @@ from ehelsenord.agreements.enums import AgreementStatus
 from ehelsenord.agreements.models import AgreementCommitment, AgreementRound
 from ehelsenord.municipalities.models import Municipality
 from ehelsenord.networks import optimizer
+from ehelsenord.networks.geo import project
 from ehelsenord.networks.models import BuddyNetwork, NetworkMembership, NetworkProposal, TravelTime
 from ehelsenord.rollout.selectors import own_municipality_numbers, rollout_grid
 from ehelsenord.solutions.enums import IN_USE_STAGES
 from ehelsenord.solutions.models import Solution
+from ehelsenord.solutions.selectors import solution_queryset
 
 # --- Access ------------------------------------------------------------------------------------
 
@@ -84,13 +86,22 @@ def proposal_get(pk: int) -> NetworkProposal:
     return proposal
 
 
+def open_proposals(limit: int = 10) -> list[NetworkProposal]:
+    """The newest proposals not yet confirmed, for coordinators to come back to."""
+    return list(
+        NetworkProposal.objects.filter(confirmed_at__isnull=True)
+        .exclude(assignment={})
+        .select_related("solution", "round", "created_by")[:limit]
+    )
+
+
 def round_participants(agreement_round: AgreementRound, solution: Solution) -> list[str]:
     """The municipalities whose signed agreement in the round commits them to the solution."""
     return sorted(
         AgreementCommitment.objects.filter(
             agreement__round=agreement_round,
             agreement__status=AgreementStatus.SIGNED,
-            solution=solution,
+            offer__solution=solution,
         ).values_list("agreement__municipality_id", flat=True)
     )
 
@@ -119,7 +130,10 @@ class ParticipantRow:
 
 def participant_rows(solution: Solution, municipalities: list[Municipality]) -> list[ParticipantRow]:
     """Each municipality's phase for the solution and the prerequisites it has not in use yet."""
-    prerequisites = list(solution.prerequisites.all())
+    # The grid needs every solution's phases: fetched here, a fixed number of queries however many rows.
+    solutions = solution_queryset(include_historical=True)
+    solution = solutions.get(pk=solution.pk)
+    prerequisites = list(solutions.filter(required_by=solution))
     grid = rollout_grid(municipalities=municipalities, solutions=[solution, *prerequisites])
     rows = []
     for municipality in municipalities:
@@ -153,6 +167,7 @@ def optimizer_instance(
             community=row.municipality.health_community.name if row.municipality.health_community else "",
             in_production=row.in_production,
             marked_eligible=row.municipality.number in marked_eligible,
+            missing_prerequisites=tuple(row.missing_prerequisites),
         )
         for row in rows
     )
@@ -160,4 +175,118 @@ def optimizer_instance(
         participants=participants,
         settings=settings,
         travel=travel_times(numbers) if uses_travel_times else None,
+    )
+
+
+# --- The proposal page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    participant: optimizer.Participant
+    is_lead: bool
+    reason: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class NetworkRow:
+    number: int
+    lead: optimizer.Participant
+    members: list[MemberRow]  # lead first, then by name
+    travel: float
+    default_name: str
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+@dataclass(frozen=True)
+class ProposalOverview:
+    instance: optimizer.Instance
+    networks: list[NetworkRow]
+    objective: float | None
+    proposed_objective: float | None
+    travel: float
+    proposed_travel: float
+    warnings: list[str]
+    background: list[tuple[str, float, float]]  # (name, x, y) of the region's other municipalities
+    width: float
+    height: float
+
+    @property
+    def objective_change(self) -> float:
+        if self.objective is None or self.proposed_objective is None:
+            return 0.0
+        return self.objective - self.proposed_objective
+
+    @property
+    def travel_change(self) -> float:
+        return self.travel - self.proposed_travel
+
+    @property
+    def travel_saved(self) -> float:
+        return -self.travel_change
+
+    @property
+    def is_adjusted(self) -> bool:
+        return abs(self.objective_change) > 1e-9 or abs(self.travel_change) > 1e-9
+
+
+def proposal_overview(proposal: NetworkProposal, instance: optimizer.Instance) -> ProposalOverview:
+    """The adjusted proposal as networks with reasons, its cost against the solver's, the rules it
+    breaks, and map coordinates for it and the region's other municipalities."""
+    by_number = instance.by_number
+    assignment = {k: v for k, v in proposal.assignment.items() if k in by_number and v in by_number}
+    proposed = {k: v for k, v in proposal.proposed.items() if k in by_number and v in by_number}
+    region = list(
+        Municipality.objects.filter(county__in_region=True).values_list("number", "name_nb", "latitude", "longitude")
+    )
+    # The map shows the participants' part of the region, with the other municipalities there as dots.
+    own = {p.number: (p.latitude, p.longitude) for p in instance.participants}
+    latitudes = [lat for lat, _lon in own.values()] or [0.0]
+    longitudes = [lon for _lat, lon in own.values()] or [0.0]
+    region = [
+        row
+        for row in region
+        if min(latitudes) - 0.2 <= float(row[2]) <= max(latitudes) + 0.2
+        and min(longitudes) - 0.5 <= float(row[3]) <= max(longitudes) + 0.5
+    ]
+    coordinates = {number: (float(lat), float(lon)) for number, _name, lat, lon in region} | own
+    projection = project(coordinates)
+    groups: dict[str, list[str]] = {}
+    for member, lead in assignment.items():
+        groups.setdefault(lead, []).append(member)
+    networks = []
+    for number, lead_number in enumerate(sorted(groups, key=lambda n: by_number[n].name), start=1):
+        lead = by_number[lead_number]
+        members = sorted(groups[lead_number], key=lambda n: (n != lead_number, by_number[n].name))
+        rows = [
+            MemberRow(
+                participant=by_number[m],
+                is_lead=m == lead_number,
+                reason=optimizer.member_reason(instance, by_number[m], lead),
+                x=projection.points[m][0],
+                y=projection.points[m][1],
+            )
+            for m in members
+        ]
+        travel = sum(optimizer.travel(instance, by_number[m], lead) or 0.0 for m in members)
+        networks.append(NetworkRow(number, lead, rows, travel, f"{proposal.solution.short_name} – {lead.name}"))
+    in_proposal = set(by_number)
+    return ProposalOverview(
+        instance=instance,
+        networks=networks,
+        objective=optimizer.objective(instance, assignment) if assignment else None,
+        proposed_objective=optimizer.objective(instance, proposed) if proposed else None,
+        travel=optimizer.total_travel(instance, assignment),
+        proposed_travel=optimizer.total_travel(instance, proposed),
+        warnings=optimizer.violations(instance, assignment) if assignment else [],
+        background=[
+            (name, *projection.points[number]) for number, name, _lat, _lon in region if number not in in_proposal
+        ],
+        width=projection.width,
+        height=projection.height,
     )

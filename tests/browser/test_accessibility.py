@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
-from playwright.sync_api import Page, expect
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
+from playwright.sync_api import FilePayload, Page, expect
 
 from ehelsenord.accounts.enums import Role
 from ehelsenord.accounts.models import Invitation
@@ -20,6 +21,10 @@ from ehelsenord.agreements.models import AgreementRound, IntentAgreement
 from ehelsenord.agreements.selectors import agreement_get
 from ehelsenord.agreements.services import Answer, Contact, OfferInput, RoundInput
 from ehelsenord.municipalities.models import Municipality
+from ehelsenord.networks import optimizer, workspace
+from ehelsenord.networks import services as network_services
+from ehelsenord.networks.models import BuddyNetwork, Meeting, NetworkProposal
+from ehelsenord.networks.selectors import network_get
 from ehelsenord.rollout.services import implementation_update
 from ehelsenord.solutions.models import Solution
 from tests.browser.fixtures import axe_violations
@@ -274,5 +279,220 @@ def test_agreement_forms_with_errors_have_no_accessibility_violations(
     page.get_by_role("button", name="Avslå", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Skjemaet har feil")
     expect(page.get_by_label("Hvorfor takker kommunen nei?")).to_be_visible()  # the section opens by itself
+    _expect_bad_request(console_errors)
+    assert axe_violations(page) == []
+
+
+# --- Buddy networks ----------------------------------------------------------------------------------
+
+# Ten municipalities around Bodø: two networks under the default rules (Fauske and Meløy lead).
+SALTEN = ["1804", "1836", "1837", "1838", "1839", "1840", "1841", "1845", "1848", "1875"]
+FAUSKE, BEIARN, GILDESKAL = "1841", "1839", "1838"
+
+
+def nb(message: str, plural: str = "", count: int = 0) -> str:
+    """The text as the pages show it: the bokmål translation, or the English text until there is one."""
+    with translation.override("nb"):
+        return ngettext(message, plural, count) if plural else gettext(message)
+
+
+@dataclass(frozen=True)
+class NetworkPages:
+    optimal: NetworkProposal  # digital home follow-up, as the optimizer made it
+    adjusted: NetworkProposal  # PLL, Beiarn and Gildeskål moved: Meløy's network is too small
+    infeasible: NetworkProposal  # HelseID for Røst and Værøy: too few for a network
+    confirmed: NetworkProposal  # Kjernejournal PLO, its two networks created
+    network: BuddyNetwork  # Fauske's network from the confirmed proposal, with a meeting
+    meeting: Meeting
+    member_contact: Any  # Bodø's contact, a member of `network`
+
+
+@pytest.fixture
+def network_pages(admin_with_data: Any) -> NetworkPages:
+    def propose(slug: str, numbers: list[str]) -> NetworkProposal:
+        return network_services.proposal_create(
+            by=admin_with_data,
+            solution=Solution.objects.get(slug=slug),
+            participants=numbers,
+            settings=optimizer.Settings(),
+        )
+
+    optimal = propose("digital-hjemmeoppfolging", SALTEN)
+    adjusted = propose("pasientens-legemiddelliste", SALTEN)
+    adjusted = network_services.proposal_adjust(
+        by=admin_with_data,
+        proposal=adjusted,
+        assignment={**adjusted.assignment, BEIARN: FAUSKE, GILDESKAL: FAUSKE},
+    )
+    infeasible = propose("helseid", ["1856", "1857"])
+    confirmed = propose("kjernejournal-pleie-og-omsorg", SALTEN)
+    network_services.proposal_confirm(by=admin_with_data, proposal=confirmed, names={})
+    network = network_get(BuddyNetwork.objects.get(lead=FAUSKE).pk)
+    starts = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=7)
+    meeting = workspace.meeting_create(
+        by=admin_with_data,
+        network=network,
+        data=workspace.MeetingInput(
+            title="Oppstartsmøte",
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=90),
+            place="Fauske rådhus",
+            video_url="https://video.example/oppstart",
+            minutes="Alle kommunene var med.\n\nPlanen er lagt inn.",
+            attendees=[admin_with_data],
+            other_attendees="Fagledere fra kommunene",
+            agenda=[workspace.AgendaInput("Velkommen"), workspace.AgendaInput("Plan for innføringen")],
+            decisions=["Fauske leder nettverket.", "Vi møtes hver sjette uke."],
+        ),
+    )
+    contact = UserFactory(
+        role=Role.MUNICIPALITY_CONTACT, full_name="Berit Bodø", municipalities=[Municipality.objects.get(number="1804")]
+    )
+    return NetworkPages(
+        optimal=optimal,
+        adjusted=adjusted,
+        infeasible=infeasible,
+        confirmed=confirmed,
+        network=network,
+        meeting=meeting,
+        member_contact=contact,
+    )
+
+
+def _proposal_heading(proposal: NetworkProposal) -> str:
+    return nb("Proposal: %(solution)s") % {"solution": proposal.solution.name}
+
+
+NETWORK_PAGES: dict[str, tuple[str, Callable[[NetworkPages], str], Callable[[NetworkPages], str]]] = {
+    "proposal, optimal": ("admin", lambda p: p.optimal.get_absolute_url(), lambda p: _proposal_heading(p.optimal)),
+    "proposal, adjusted with warnings": (
+        "admin",
+        lambda p: p.adjusted.get_absolute_url(),
+        lambda p: _proposal_heading(p.adjusted),
+    ),
+    "proposal, infeasible": (
+        "admin",
+        lambda p: p.infeasible.get_absolute_url(),
+        lambda p: _proposal_heading(p.infeasible),
+    ),
+    "proposal, confirmed": (
+        "admin",
+        lambda p: p.confirmed.get_absolute_url(),
+        lambda p: _proposal_heading(p.confirmed),
+    ),
+    "network list": ("contact", lambda p: "/nettverk/", lambda p: nb("Buddy networks")),
+    "network list, coordinator": ("admin", lambda p: "/nettverk/", lambda p: nb("Buddy networks")),
+    "network": ("contact", lambda p: p.network.get_absolute_url(), lambda p: p.network.name),
+    "plan": (
+        "contact",
+        lambda p: f"{p.network.get_absolute_url()}plan/",
+        lambda p: nb("The plan of %(network)s") % {"network": p.network.name},
+    ),
+    "new meeting": (
+        "contact",
+        lambda p: f"{p.network.get_absolute_url()}moter/ny/",
+        lambda p: nb("New meeting"),
+    ),
+    "meeting": ("contact", lambda p: p.meeting.get_absolute_url(), lambda p: "Oppstartsmøte"),
+    "edit meeting": (
+        "contact",
+        lambda p: f"{p.meeting.get_absolute_url()}endre/",
+        lambda p: nb("Edit the meeting"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", NETWORK_PAGES)
+def test_network_page_has_no_accessibility_violations(
+    page: Page,
+    live: str,
+    login: Callable[[Any], None],
+    admin_with_data: Any,
+    network_pages: NetworkPages,
+    name: str,
+) -> None:
+    who, path, heading = NETWORK_PAGES[name]
+    login(admin_with_data if who == "admin" else network_pages.member_contact)
+    page.goto(f"{live}{path(network_pages)}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading(network_pages))
+    if name == "proposal, optimal":
+        expect(page.get_by_role("button", name=nb("Recalculate"))).to_be_visible()
+    elif name == "proposal, adjusted with warnings":
+        expect(page.get_by_role("heading", name=nb("Rules the networks break"))).to_be_visible()
+    elif name == "proposal, infeasible":
+        expect(page.get_by_role("heading", name=nb("Why there is no proposal"))).to_be_visible()
+    elif name == "proposal, confirmed":
+        expect(page.get_by_role("button", name=nb("Recalculate"))).to_have_count(0)
+        expect(page.get_by_role("link", name=network_pages.network.name)).to_be_visible()
+    elif name == "network list":
+        expect(page.get_by_role("table").get_by_role("link", name=network_pages.network.name)).to_be_visible()
+    elif name == "network":
+        expect(page.get_by_role("link", name=nb("New meeting"))).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_network_pages_without_networks_have_no_accessibility_violations(
+    page: Page, live: str, login: Callable[[Any], None], admin_with_data: Any, console_errors: list[str]
+) -> None:
+    login(admin_with_data)
+    page.goto(f"{live}/nettverk/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(nb("Buddy networks"))
+    expect(page.get_by_text(nb("There are no buddy networks yet."))).to_be_visible()
+    assert axe_violations(page) == []
+
+    # The proposal form: step one, step two, and step two sent without participants.
+    page.get_by_role("link", name=nb("Propose networks")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(nb("Propose buddy networks"))
+    assert axe_violations(page) == []
+    page.get_by_role("button", name=nb("Choose"), exact=True).click()
+    expect(page.get_by_role("button", name=nb("Make a proposal"))).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name=nb("Make a proposal")).click()
+    expect(page.get_by_role("alert")).to_contain_text("Skjemaet har feil")
+    _expect_bad_request(console_errors)
+    assert axe_violations(page) == []
+
+    # Travel times: none stored, then a file with errors.
+    page.goto(f"{live}/nettverk/reisetider/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(nb("Travel times"))
+    assert axe_violations(page) == []
+    page.get_by_label(nb("Travel times (CSV)")).set_input_files(
+        FilePayload(name="reisetider.csv", mimeType="text/csv", buffer=b"fra,til,minutter\n1804,9999,30\n")
+    )
+    page.get_by_role("button", name=nb("Upload and replace")).click()
+    expect(page.get_by_role("alert")).to_contain_text("Skjemaet har feil")
+    _expect_bad_request(console_errors)
+    assert axe_violations(page) == []
+
+
+def test_network_forms_with_errors_have_no_accessibility_violations(
+    page: Page, live: str, login: Callable[[Any], None], network_pages: NetworkPages, console_errors: list[str]
+) -> None:
+    login(network_pages.member_contact)
+    page.goto(f"{live}{network_pages.network.get_absolute_url()}plan/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        nb("The plan of %(network)s") % {"network": network_pages.network.name}
+    )
+    first_due = page.locator("input[name^='due_']").first
+    first_due.fill("31.02.2027")
+    page.get_by_role("button", name=nb("Save the plan")).click()
+    expect(page.get_by_role("alert")).to_contain_text("Skjemaet har feil")
+    _expect_bad_request(console_errors)
+    assert axe_violations(page) == []
+
+    page.goto(f"{live}{network_pages.network.get_absolute_url()}moter/ny/")
+    page.get_by_role("button", name=nb("Save the meeting")).click()
+    expect(page.get_by_role("alert")).to_contain_text("Skjemaet har feil")
+    _expect_bad_request(console_errors)
+    assert axe_violations(page) == []
+
+    # The proposal's names, one left empty.
+    login(network_pages.optimal.created_by)
+    page.goto(f"{live}{network_pages.optimal.get_absolute_url()}")
+    page.locator("input[name^='name-']").first.fill("")
+    page.get_by_role(
+        "button", name=nb("Create %(count)s network", "Create %(count)s networks", 2) % {"count": 2}
+    ).click()
+    expect(page.get_by_role("alert")).to_contain_text("Skjemaet har feil")
     _expect_bad_request(console_errors)
     assert axe_violations(page) == []

@@ -27,6 +27,8 @@ from ehelsenord.demo.builder import DEMO_PASSWORD
 from ehelsenord.demo.models import DemoDataset
 from ehelsenord.demo.plan import BASELINE_REASON, RESET_REASON, ROUND_OFFERS
 from ehelsenord.municipalities.models import Municipality
+from ehelsenord.networks.models import BuddyNetwork, Meeting, Milestone, NetworkMembership, NetworkProposal
+from ehelsenord.networks.selectors import network_can_edit
 from ehelsenord.rollout.enums import ChangeSource, TrafficLight
 from ehelsenord.rollout.models import Implementation, ImplementationChange
 from ehelsenord.rollout.selectors import change_rights
@@ -98,12 +100,15 @@ def output(loaded: Loaded) -> str:
     return loaded.output
 
 
-def _counts() -> tuple[int, int, int, int]:
+def _counts() -> tuple[int, ...]:
     return (
         User.objects.count(),
         Implementation.objects.count(),
         ImplementationChange.objects.count(),
         DemoDataset.objects.count(),
+        NetworkProposal.objects.count(),
+        BuddyNetwork.objects.count(),
+        Meeting.objects.count(),
     )
 
 
@@ -483,3 +488,83 @@ def test_load_demo_data_mails_the_letters_to_the_in_memory_mailbox_only(loaded: 
     assert sorted(attachments) == [f"intensjonsavtale-{n}.pdf" for n in ("1804", "1856", "1857", "5501", "5610")]
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(attachments["intensjonsavtale-1856.pdf"])).pages)
     assert ("Røst kommune" in text, round_name in text) == (True, True)
+
+
+# --- The demo buddy networks ------------------------------------------------------------------------
+
+
+def test_load_demo_data_creates_buddy_networks_for_the_whole_region_from_a_proposal(output: str) -> None:
+    confirmed = NetworkProposal.objects.select_related("solution", "created_by").get(confirmed_at__isnull=False)
+    networks = list(BuddyNetwork.objects.select_related("lead", "solution", "proposal", "round"))
+    members = list(NetworkMembership.objects.values_list("municipality", "network__lead"))
+    region = set(Municipality.objects.filter(county__in_region=True).values_list("number", flat=True))
+
+    assert (
+        confirmed.solution.slug,
+        confirmed.status,
+        confirmed.created_by.email if confirmed.created_by else None,
+    ) == (
+        "kjernejournal-pleie-og-omsorg",
+        "optimal",
+        "innforingsleder@demo.ehelsenord.no",
+    )
+    assert (sorted(confirmed.participants), confirmed.assignment, confirmed.problems) == (
+        sorted(region),
+        confirmed.proposed,
+        [],
+    )
+    assert len(networks) == len(set(confirmed.assignment.values())) == 13
+    assert {n.solution.slug for n in networks} == {"kjernejournal-pleie-og-omsorg"}
+    assert all(n.proposal == confirmed and n.round is None for n in networks)
+    assert all(n.name == f"Kjernejournal PLO – {n.lead.name_nb}" for n in networks)
+    # Every municipality of the region is in exactly one network, the one the proposal put it in.
+    assert sorted(members) == sorted(confirmed.assignment.items())
+    assert all(3 <= sum(1 for _m, lead in members if lead == n.lead_id) <= 8 for n in networks)
+
+
+def test_load_demo_data_lets_bodo_run_its_network_with_a_plan_and_two_meetings(output: str) -> None:
+    network = BuddyNetwork.objects.get(lead="1804")
+    bodo = User.objects.get(email="bodo@demo.ehelsenord.no")
+    rost = User.objects.get(email="rost@demo.ehelsenord.no")
+    today = timezone.localdate()
+
+    assert network.name == "Kjernejournal PLO – Bodø"
+    assert (network_can_edit(bodo, network), network_can_edit(rost, network)) == (True, False)
+    milestones = list(network.milestones.select_related("phase"))
+    assert [m.phase.key for m in milestones] == [
+        "planlagt",
+        "forberedelse",
+        "utproving",
+        "i_drift",
+        "gevinstrealisering",
+    ]
+    dates = [m.due_date or date.min for m in milestones]
+    assert today <= dates[0] and dates == sorted(set(dates))
+    assert all(m.note for m in milestones)
+    # The other networks keep an empty plan for their members to fill in.
+    assert not Milestone.objects.exclude(network=network).filter(due_date__isnull=False).exists()
+
+    past, upcoming = Meeting.objects.filter(network=network).order_by("starts_at")
+    assert timezone.localdate(past.starts_at) < today < timezone.localdate(upcoming.starts_at)
+    assert (past.title, past.agenda.count(), past.decisions.count()) == ("Oppstartsmøte", 4, 3)
+    assert sorted(past.attendees.values_list("email", flat=True)) == [
+        "bodo@demo.ehelsenord.no",
+        "innforingsleder@demo.ehelsenord.no",
+    ]
+    about = past.agenda.select_related("implementation__solution").get(implementation__isnull=False)
+    assert (about.implementation.municipality_id, about.implementation.solution.slug) == (  # type: ignore[union-attr]
+        "1804",
+        "kjernejournal-pleie-og-omsorg",
+    )
+    assert (upcoming.agenda.count(), upcoming.decisions.count(), upcoming.minutes) == (4, 0, "")
+    assert Meeting.objects.exclude(network=network).count() == 0
+
+
+def test_load_demo_data_leaves_a_proposal_for_nordland_to_adjust(output: str) -> None:
+    proposal = NetworkProposal.objects.select_related("solution").get(confirmed_at__isnull=True)
+    nordland = set(Municipality.objects.filter(county="18").values_list("number", flat=True))
+
+    assert (proposal.solution.slug, proposal.status, proposal.problems) == ("pasientens-legemiddelliste", "optimal", [])
+    assert (set(proposal.participants), set(proposal.assignment)) == (nordland, nordland)
+    assert proposal.assignment == proposal.proposed
+    assert not BuddyNetwork.objects.filter(solution=proposal.solution).exists()

@@ -17,6 +17,7 @@ from ehelsenord.demo.plan import (
     PlannedChange,
     SolutionFacts,
     plan_history,
+    plan_networks,
     plan_round,
 )
 
@@ -201,3 +202,49 @@ def test_plan_round_offers_only_active_solutions_of_the_catalogue() -> None:
     plan = plan_round(today=date(2026, 11, 27), contacts=ROUND_CONTACTS, creator="admin")
 
     assert [status[offer.slug] for offer in plan.offers] == ["active"] * 5
+
+
+# --- The demo buddy networks ----------------------------------------------------------------------
+
+
+def test_plan_networks_gives_bodos_network_a_plan_and_a_meeting_before_and_after_today() -> None:
+    plan = plan_networks(today=date(2026, 11, 27), zone=OSLO, contacts=ROUND_CONTACTS, coordinator="lead")
+
+    assert plan is not None
+    assert (plan.coordinator, plan.solution, plan.open_solution, plan.open_county, plan.lead, plan.lead_actor) == (
+        "lead",
+        "kjernejournal-pleie-og-omsorg",
+        "pasientens-legemiddelliste",
+        "18",
+        "1804",
+        "bodo",
+    )
+    assert [(key, due) for key, due, _note in plan.milestones] == [
+        ("planlagt", date(2026, 11, 30)),
+        ("forberedelse", date(2027, 2, 28)),
+        ("utproving", date(2027, 5, 31)),
+        ("i_drift", date(2027, 8, 31)),
+        ("gevinstrealisering", date(2028, 2, 29)),
+    ]
+    assert all(0 < len(note) <= 200 for _key, _due, note in plan.milestones)
+    started, upcoming = plan.meetings
+    # Three weeks back and ahead, moved to a workday: 6 November (a Friday) and 18 December (a Friday).
+    assert (started.starts_at, started.minutes_long) == (datetime(2026, 11, 6, 10, 0, tzinfo=OSLO), 120)
+    assert (upcoming.starts_at, upcoming.minutes_long) == (datetime(2026, 12, 18, 13, 0, tzinfo=OSLO), 90)
+    assert [number for _text, number in started.agenda] == ["", "1804", "", ""]
+    assert (len(started.decisions), started.attendees, bool(started.minutes)) == (3, ("bodo", "lead"), True)
+    assert (upcoming.decisions, upcoming.attendees, upcoming.minutes, upcoming.place) == ((), (), "", "")
+
+
+def test_plan_networks_moves_a_meeting_out_of_the_holidays() -> None:
+    plan = plan_networks(today=date(2027, 12, 6), zone=OSLO, contacts={"1804": ["bodo"]}, coordinator="lead")
+
+    assert plan is not None
+    # Three weeks ahead is Monday 27 December, in the Christmas week: the first workday after it is
+    # Monday 3 January (1 and 2 January are a Saturday and a Sunday).
+    assert [meeting.starts_at.date() for meeting in plan.meetings] == [date(2027, 11, 15), date(2028, 1, 3)]
+    assert plan.milestones[0][:2] == ("planlagt", date(2027, 12, 31))
+
+
+def test_plan_networks_needs_a_contact_for_bodo() -> None:
+    assert plan_networks(today=date(2026, 11, 27), zone=OSLO, contacts={"1856": ["rost"]}, coordinator="lead") is None

@@ -13,7 +13,8 @@ from ehelsenord.demo.builder import DEMO_PASSWORD, DemoDataError, DemoLoadResult
 class Command(BaseCommand):
     help = (
         "Load fictional demo data (demo users for every role, records with two years of history, an "
-        "agreement round in several states, its e-mails kept in memory) into a new database. Does nothing "
+        "agreement round in several states, its e-mails kept in memory, buddy networks with a plan and "
+        "meetings) into a new database. Does nothing "
         "if demo data, users or records are already there."
     )
 
