@@ -5,6 +5,8 @@ Fields change only through networks.services (proposals) and networks.workspace 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 import uuid
 
@@ -75,6 +77,12 @@ class NetworkProposal(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("networks:proposal", args=[self.pk])
+
+    @property
+    def revision(self) -> str:
+        """Names the adjusted assignment; a form carries it so a change to a changed proposal is refused."""
+        text = json.dumps(self.assignment, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @property
     def gap_percent(self) -> float | None:

@@ -38,11 +38,13 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import coo_array, csr_array
+from scipy.sparse import coo_array, csr_array, vstack
 
 EARTH_RADIUS_KM = 6371.0088
 #: HiGHS's default relative MIP gap; a result within it is reported as proven optimal.
 OPTIMALITY_GAP = 1e-4
+#: How many of its cheapest leads each member may join in the first, restricted solve.
+NEIGHBOURS = 8
 
 Assignment = dict[str, str]
 """Participant number → number of its network's lead (a lead maps to itself)."""
@@ -95,7 +97,8 @@ class Instance:
 class Status(StrEnum):
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
+    INFEASIBLE = "infeasible"  # proven: no division keeps the rules
+    NO_SOLUTION = "no_solution"  # none found within the time limit, none proven impossible
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,8 @@ def pair_cost(instance: Instance, member: Participant, lead: Participant) -> flo
 
 def objective(instance: Instance, assignment: Assignment) -> float:
     """The objective of any assignment, also one that breaks rules (forbidden pairs count as their
-    distance plus penalties, so a coordinator's change can still be compared)."""
+    distance plus penalties, so a coordinator's change can still be compared). A pair the travel
+    matrix lacks counts as 0 minutes; violations() names every such pair."""
     by_number = instance.by_number
     settings = instance.settings
     total = settings.network_cost * len(set(assignment.values()))
@@ -241,7 +245,7 @@ def violations(instance: Instance, assignment: Assignment) -> list[str]:
             )
         if instance.travel is not None and travel(instance, member, lead) is None:
             found.append(
-                _("The travel-time matrix has no time from %(member)s to %(lead)s.")
+                _("The travel times have no time from %(member)s to %(lead)s; it counts as 0 in the totals.")
                 % {"member": member.name, "lead": lead.name}
             )
     return found
@@ -508,13 +512,12 @@ def _build(instance: Instance) -> _Model:
     return _Model(pairs, leads, all_costs, matrix, np.array(lower, float), np.array(upper, float))
 
 
-def _lp_relaxation(model: _Model) -> tuple[float, np.ndarray] | None:
-    """The LP bound and each column's reduced cost, or None when even the LP is infeasible."""
+def _lp_relaxation(model: _Model) -> tuple[int, float, np.ndarray]:
+    """SciPy's status for the LP relaxation (0 solved, 2 infeasible), its bound and each column's
+    reduced cost. When the LP is not solved the bound is −∞ and nothing can be pruned."""
     equal = model.lower == model.upper
     has_upper = ~equal & np.isfinite(model.upper)
     has_lower = ~equal & np.isfinite(model.lower)
-    from scipy.sparse import vstack
-
     result = linprog(
         model.costs,
         A_ub=vstack([model.matrix[has_upper], -model.matrix[has_lower]]),
@@ -525,8 +528,8 @@ def _lp_relaxation(model: _Model) -> tuple[float, np.ndarray] | None:
         method="highs",
     )
     if result.status != 0:
-        return None
-    return float(result.fun), np.asarray(result.lower.marginals, dtype=float)
+        return int(result.status), -math.inf, np.zeros(model.size)
+    return 0, float(result.fun), np.asarray(result.lower.marginals, dtype=float)
 
 
 def _decode(instance: Instance, model: _Model, x: np.ndarray) -> Assignment:
@@ -558,9 +561,9 @@ def solve(instance: Instance) -> Result:
         return Result(Status.INFEASIBLE, seconds=elapsed(), problems=tuple(problems))
     model = _build(instance)
     relaxation = _lp_relaxation(model)
-    if relaxation is None:
+    lp_status, lp_bound, reduced_costs = relaxation
+    if lp_status == 2:  # even the relaxation is infeasible, so the model is
         return Result(Status.INFEASIBLE, seconds=elapsed(), problems=(_no_solution_message(),))
-    lp_bound, reduced_costs = relaxation
 
     # Upper bounds: the greedy baseline, then the best division where each member may only join
     # one of its nearest leads. Each one found lets reduced-cost fixing remove more pairs.
@@ -582,7 +585,7 @@ def solve(instance: Instance) -> Result:
         if status == 2:  # HiGHS proved the model infeasible
             return Result(Status.INFEASIBLE, seconds=elapsed(), problems=(_no_solution_message(),))
         return Result(
-            Status.INFEASIBLE,
+            Status.NO_SOLUTION,
             seconds=elapsed(),
             problems=(
                 _("No proposal was found within %(seconds)s seconds.")
@@ -598,10 +601,6 @@ def solve(instance: Instance) -> Result:
         bound=bound,
         seconds=elapsed(),
     )
-
-
-#: How many of its cheapest leads each member may join in the first, restricted solve.
-NEIGHBOURS = 8
 
 
 def _prunable(model: _Model, lp_bound: float, reduced_costs: np.ndarray, upper_bound: float) -> np.ndarray:

@@ -15,7 +15,7 @@ from ehelsenord.municipalities.models import Municipality
 from ehelsenord.networks import optimizer
 from ehelsenord.networks.geo import project
 from ehelsenord.networks.models import BuddyNetwork, NetworkMembership, NetworkProposal, TravelTime
-from ehelsenord.rollout.selectors import own_municipality_numbers, rollout_grid
+from ehelsenord.rollout.selectors import change_rights, rollout_grid
 from ehelsenord.solutions.enums import IN_USE_STAGES
 from ehelsenord.solutions.models import Solution
 from ehelsenord.solutions.selectors import solution_queryset
@@ -29,16 +29,13 @@ def network_can_manage(user: User | AnonymousUser) -> bool:
 
 
 def network_can_edit(user: User | AnonymousUser, network: BuddyNetwork) -> bool:
-    """Coordinators and the contacts of the network's members edit its plan and meetings.
+    """Coordinators and the contacts of the network's members edit its plan and meetings: the
+    same rule as for records (rollout.selectors.change_rights), applied to the members.
 
     Everyone signed in reads every network (LoginRequiredMiddleware keeps the public out).
     """
-    if network_can_manage(user):
-        return True
-    if not user.is_authenticated or not user.is_active:
-        return False
     members = {m.municipality_id for m in network.memberships.all()}
-    return bool(members & own_municipality_numbers(user))
+    return bool(members & change_rights(user))
 
 
 # --- Networks ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -30,6 +31,7 @@ from ehelsenord.solutions.models import Solution
 TRAVEL_CSV_MAX_BYTES = 2_000_000
 TRAVEL_MAX_MINUTES = 7 * 24 * 60
 NETWORK_NAME_MAX_LENGTH = 120
+_WHOLE = re.compile(r"[0-9]{1,6}")  # ASCII digits only: str.isdigit() also accepts "²"
 
 
 def _require_manager(user: User) -> None:
@@ -53,14 +55,18 @@ def travel_times_parse(data: bytes) -> list[tuple[str, str, int]]:
     known = set(Municipality.objects.values_list("number", flat=True))
     rows: dict[tuple[str, str], int] = {}
     errors: list[str] = []
-    for line_number, fields in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+    try:
+        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as error:  # for example a field longer than the csv module allows
+        raise ValidationError(_("The file is not a CSV file with three columns (from, to, minutes).")) from error
+    for line_number, fields in enumerate(lines, start=1):
         if not fields or all(not value.strip() for value in fields):
             continue
         if len(fields) != 3:
             errors.append(_("Line %(line)s: expected three columns (from, to, minutes).") % {"line": line_number})
             continue
         origin, destination, minutes_text = (value.strip() for value in fields)
-        if line_number == 1 and not minutes_text.isdigit():
+        if line_number == 1 and origin not in known and destination not in known and not _WHOLE.fullmatch(minutes_text):
             continue  # a header
         if origin not in known or destination not in known:
             unknown = origin if origin not in known else destination
@@ -68,7 +74,7 @@ def travel_times_parse(data: bytes) -> list[tuple[str, str, int]]:
                 _("Line %(line)s: %(number)s is not a municipality number.") % {"line": line_number, "number": unknown}
             )
             continue
-        if not minutes_text.isdigit() or not 0 < int(minutes_text) <= TRAVEL_MAX_MINUTES:
+        if not _WHOLE.fullmatch(minutes_text) or not 0 < int(minutes_text) <= TRAVEL_MAX_MINUTES:
             errors.append(
                 _("Line %(line)s: the minutes must be a whole number from 1 to %(max)s.")
                 % {"line": line_number, "max": TRAVEL_MAX_MINUTES}
@@ -129,7 +135,6 @@ def proposal_instance(proposal: NetworkProposal) -> optimizer.Instance:
     )
 
 
-@transaction.atomic
 def proposal_create(
     *,
     by: User,
@@ -140,7 +145,10 @@ def proposal_create(
     uses_travel_times: bool = False,
     agreement_round: AgreementRound | None = None,
 ) -> NetworkProposal:
-    """Run the optimizer and store its proposal (or why there is none). Audited."""
+    """Run the optimizer and store its proposal (or why there is none). Audited.
+
+    The solve (up to the time limit) runs outside any transaction; only the writes are atomic.
+    """
     _require_manager(by)
     numbers = sorted(set(participants))
     taken = memberships_for_solution(solution)
@@ -157,13 +165,28 @@ def proposal_create(
         uses_travel_times=uses_travel_times,
     )
     result = optimizer.solve(instance)
+    with transaction.atomic():
+        return _proposal_store(by, solution, agreement_round, settings, uses_travel_times, numbers, instance, result)
+
+
+def _proposal_store(
+    by: User,
+    solution: Solution,
+    agreement_round: AgreementRound | None,
+    settings: optimizer.Settings,
+    uses_travel_times: bool,
+    numbers: list[str],
+    instance: optimizer.Instance,
+    result: optimizer.Result,
+) -> NetworkProposal:
+    marked = sorted(p.number for p in instance.participants if p.marked_eligible)
     proposal = NetworkProposal.objects.create(
         solution=solution,
         round=agreement_round,
         settings=asdict(settings),
         uses_travel_times=uses_travel_times,
         participants=numbers,
-        marked_eligible=sorted(set(marked_eligible) & set(numbers)),
+        marked_eligible=marked,
         status=result.status.value,
         objective=result.objective,
         bound=result.bound,
@@ -182,18 +205,27 @@ def proposal_create(
     return proposal
 
 
-def _check_open(proposal: NetworkProposal) -> None:
+def _check_open(proposal: NetworkProposal, revision: str | None) -> None:
+    """Refuse a confirmed proposal, and a form made from networks that have changed since."""
     if proposal.confirmed_at is not None:
         raise ValidationError(_("This proposal is already confirmed; its networks exist."))
+    if revision is not None and revision != proposal.revision:
+        raise ValidationError(
+            _("Someone changed the networks after you opened the page. Look at them again and redo your change.")
+        )
 
 
 @transaction.atomic
-def proposal_adjust(*, by: User, proposal: NetworkProposal, assignment: Mapping[str, str]) -> NetworkProposal:
+def proposal_adjust(
+    *, by: User, proposal: NetworkProposal, assignment: Mapping[str, str], revision: str | None = None
+) -> NetworkProposal:
     """Store the coordinator's adjusted assignment. It must place every participant, and every
-    lead must be a member of its own network; other broken rules are warnings, shown, not refused."""
+    lead must be a member of its own network; other broken rules are warnings, shown, not refused.
+    With `revision` (NetworkProposal.revision of the page the change was made on), a change made
+    on networks that have changed since is refused."""
     _require_manager(by)
     proposal = NetworkProposal.objects.select_for_update().get(pk=proposal.pk)
-    _check_open(proposal)
+    _check_open(proposal, revision)
     participants = set(proposal.participants)
     if set(assignment) != participants or not set(assignment.values()) <= participants:
         raise ValidationError(_("Every participant must be in one of the networks."))
@@ -204,7 +236,9 @@ def proposal_adjust(*, by: User, proposal: NetworkProposal, assignment: Mapping[
         raise ValidationError(
             _("A lead must be a member of its own network: %(names)s.") % {"names": ", ".join(sorted(names))}
         )
-    before = dict(proposal.assignment)
+    if dict(assignment) == proposal.assignment:
+        return proposal  # nothing to save or to record
+    before = dict(sorted(proposal.assignment.items()))
     proposal.assignment = dict(sorted(assignment.items()))
     proposal.save(update_fields=["assignment"])
     audit_record(
@@ -269,10 +303,11 @@ def networks_create(
                 )
             seen[member.number] = name
     taken = memberships_for_solution(solution)
+    members = {m.number: m for item in networks for m in item.members}
     for number in sorted(set(seen) & set(taken)):
         errors.append(
             _("%(member)s is already in %(network)s for this solution.")
-            % {"member": Municipality.objects.get(pk=number).name_nb, "network": taken[number].name}
+            % {"member": members[number].name_nb, "network": taken[number].name}
         )
     if errors:
         raise ValidationError(errors)
@@ -318,12 +353,16 @@ def networks_create(
 
 
 @transaction.atomic
-def proposal_confirm(*, by: User, proposal: NetworkProposal, names: Mapping[str, str]) -> list[BuddyNetwork]:
+def proposal_confirm(
+    *, by: User, proposal: NetworkProposal, names: Mapping[str, str], revision: str | None = None
+) -> list[BuddyNetwork]:
     """Create the networks of the adjusted assignment; `names` maps a lead's number to the name
     the coordinator gave its network (default: "<solution> – <lead>")."""
     _require_manager(by)
-    proposal = NetworkProposal.objects.select_for_update().select_related("solution", "round").get(pk=proposal.pk)
-    _check_open(proposal)
+    proposal = (
+        NetworkProposal.objects.select_for_update(of=("self",)).select_related("solution", "round").get(pk=proposal.pk)
+    )
+    _check_open(proposal, revision)
     if not proposal.assignment:
         raise ValidationError(_("The proposal has no networks to create."))
     municipalities = Municipality.objects.in_bulk(list(proposal.participants))
@@ -344,3 +383,33 @@ def proposal_confirm(*, by: User, proposal: NetworkProposal, names: Mapping[str,
     proposal.confirmed_at = timezone.now()
     proposal.save(update_fields=["confirmed_at"])
     return created
+
+
+DISSOLVE_REASON_MIN_LENGTH = 10
+
+
+@transaction.atomic
+def network_dissolve(*, by: User, network: BuddyNetwork, reason: str) -> None:
+    """Dissolve a network, for example one confirmed by mistake, so its members can be proposed
+    again. Its plan and meetings go with it; the audit entry keeps who, why, and what it was."""
+    _require_manager(by)
+    reason = reason.strip()
+    if len(reason) < DISSOLVE_REASON_MIN_LENGTH:
+        raise ValidationError(
+            {"reason": _("Say why, in at least %(min)s characters.") % {"min": DISSOLVE_REASON_MIN_LENGTH}}
+        )
+    network = BuddyNetwork.objects.select_for_update().get(pk=network.pk)
+    audit_record(
+        actor=by,
+        action="networks.network_dissolve",
+        obj=network,
+        before={
+            "name": network.name,
+            "solution": network.solution.slug,
+            "lead": network.lead_id,
+            "members": sorted(network.memberships.values_list("municipality_id", flat=True)),
+            "meetings": network.meetings.count(),
+        },
+        after={"reason": reason},
+    )
+    network.delete()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("reisetider/", proposals.travel_times, name="travel_times"),
     path("<int:pk>/", workspace.network_detail, name="detail"),
     path("<int:pk>/plan/", workspace.plan_edit, name="plan"),
+    path("<int:pk>/opplos/", workspace.network_dissolve, name="dissolve"),
     path("<int:pk>/kalender/<str:token>.ics", meetings.calendar_feed, name="feed"),
     path("<int:pk>/moter/ny/", meetings.meeting_create, name="meeting_create"),
     path("<int:pk>/moter/<int:meeting_pk>/", meetings.meeting_detail, name="meeting"),

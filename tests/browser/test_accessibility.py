@@ -399,6 +399,11 @@ NETWORK_PAGES: dict[str, tuple[str, Callable[[NetworkPages], str], Callable[[Net
         lambda p: f"{p.meeting.get_absolute_url()}endre/",
         lambda p: nb("Edit the meeting"),
     ),
+    "dissolve network": (
+        "admin",
+        lambda p: f"{p.network.get_absolute_url()}opplos/",
+        lambda p: nb("Dissolve %(network)s") % {"network": p.network.name},
+    ),
 }
 
 
@@ -428,6 +433,8 @@ def test_network_page_has_no_accessibility_violations(
         expect(page.get_by_role("table").get_by_role("link", name=network_pages.network.name)).to_be_visible()
     elif name == "network":
         expect(page.get_by_role("link", name=nb("New meeting"))).to_be_visible()
+    elif name == "dissolve network":
+        expect(page.get_by_role("button", name=nb("Dissolve the network"))).to_be_visible()
     assert axe_violations(page) == []
 
 
@@ -493,6 +500,15 @@ def test_network_forms_with_errors_have_no_accessibility_violations(
     page.get_by_role(
         "button", name=nb("Create %(count)s network", "Create %(count)s networks", 2) % {"count": 2}
     ).click()
+    expect(page.get_by_role("alert")).to_contain_text("Skjemaet har feil")
+    _expect_bad_request(console_errors)
+    assert axe_violations(page) == []
+
+    # Dissolving a network with too short a reason.
+    page.goto(f"{live}{network_pages.network.get_absolute_url()}opplos/")
+    page.get_by_label(nb("Why the network is dissolved")).fill("Feil")
+    page.get_by_role("button", name=nb("Dissolve the network")).click()
+    expect(page.locator("#id_reason_error")).to_have_text(nb("Say why, in at least %(min)s characters.") % {"min": 10})
     expect(page.get_by_role("alert")).to_contain_text("Skjemaet har feil")
     _expect_bad_request(console_errors)
     assert axe_violations(page) == []

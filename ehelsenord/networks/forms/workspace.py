@@ -233,3 +233,12 @@ def agenda_formset(
         validate_max=True,
     )
     return cast(AgendaFormSet, formset_class(data, prefix="agenda", initial=initial, form_kwargs={"records": records}))
+
+
+class DissolveForm(DesignsystemetMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why the network is dissolved"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the log of changes."),
+    )

@@ -399,8 +399,8 @@ def test_the_proposal_pages_refuse_everyone_but_coordinators(
         client.get(CREATE_URL, {"solution": "kjernejournal"}),
         client.post(f"{CREATE_URL}?solution=kjernejournal", proposal_post(SALTEN)),
         client.get(base),
-        client.post(f"{base}juster/", {f"network-{SALTDAL}": NEW_NETWORK}),
-        client.post(f"{base}bekreft/", {f"name-{FAUSKE}": "A", f"name-{MELOY}": "B"}),
+        client.post(f"{base}juster/", {f"network-{SALTDAL}": NEW_NETWORK, "revision": proposal.revision}),
+        client.post(f"{base}bekreft/", {f"name-{FAUSKE}": "A", f"name-{MELOY}": "B", "revision": proposal.revision}),
     ]
     assert [response.status_code for response in refused] == [403] * 5
     assert {refusal(response) for response in refused} == {_(ONLY_COORDINATORS_VIEW)}
@@ -623,7 +623,9 @@ def test_the_adjust_form_moves_a_municipality_and_the_page_shows_the_change_and_
     proposal: NetworkProposal, coordinator: Any
 ) -> None:
     client = client_for(coordinator)
-    response = client.post(f"/nettverk/forslag/{proposal.pk}/juster/", {f"network-{SALTDAL}": NEW_NETWORK})
+    response = client.post(
+        f"/nettverk/forslag/{proposal.pk}/juster/", {f"network-{SALTDAL}": NEW_NETWORK, "revision": proposal.revision}
+    )
     assert response.status_code == 302
     assert response["Location"] == f"/nettverk/forslag/{proposal.pk}/#oppsummering"
     proposal.refresh_from_db()
@@ -652,17 +654,19 @@ def test_the_adjust_form_hands_over_the_lead_and_back_to_the_proposal(
 ) -> None:
     client = client_for(coordinator)
     url = f"/nettverk/forslag/{proposal.pk}/juster/"
-    client.post(url, {f"lead-{FAUSKE}": BODO})
+    client.post(url, {f"lead-{FAUSKE}": BODO, "revision": proposal.revision})
     proposal.refresh_from_db()
     assert proposal.assignment == {**SALTEN_PROPOSAL, **dict.fromkeys((BODO, SALTDAL, SORFOLD, STEIGEN, FAUSKE), BODO)}
     # The form now names the networks by their new leads; "back" restores the proposal whatever it holds.
-    client.post(url, {"reset": "1", f"network-{SALTDAL}": "9999"})
+    client.post(url, {"reset": "1", f"network-{SALTDAL}": "9999", "revision": proposal.revision})
     proposal.refresh_from_db()
     assert proposal.assignment == SALTEN_PROPOSAL
 
 
 def test_the_adjust_form_refuses_moving_a_lead_without_a_new_lead(proposal: NetworkProposal, coordinator: Any) -> None:
-    response = client_for(coordinator).post(f"/nettverk/forslag/{proposal.pk}/juster/", {f"network-{MELOY}": FAUSKE})
+    response = client_for(coordinator).post(
+        f"/nettverk/forslag/{proposal.pk}/juster/", {f"network-{MELOY}": FAUSKE, "revision": proposal.revision}
+    )
     assert response.status_code == 302
     assert messages_of(response) == [
         _("Choose a new lead for the network before you move its lead to another network.")
@@ -673,7 +677,9 @@ def test_the_adjust_form_refuses_moving_a_lead_without_a_new_lead(proposal: Netw
 
 
 def test_the_adjust_form_refuses_an_unknown_network(proposal: NetworkProposal, coordinator: Any) -> None:
-    response = client_for(coordinator).post(f"/nettverk/forslag/{proposal.pk}/juster/", {f"network-{BODO}": ROST})
+    response = client_for(coordinator).post(
+        f"/nettverk/forslag/{proposal.pk}/juster/", {f"network-{BODO}": ROST, "revision": proposal.revision}
+    )
     assert messages_of(response) == [_("Choose one of the networks for every municipality.")]
     proposal.refresh_from_db()
     assert proposal.assignment == SALTEN_PROPOSAL
@@ -681,6 +687,141 @@ def test_the_adjust_form_refuses_an_unknown_network(proposal: NetworkProposal, c
 
 def test_the_adjust_form_only_takes_posts(proposal: NetworkProposal, coordinator: Any) -> None:
     assert client_for(coordinator).get(f"/nettverk/forslag/{proposal.pk}/juster/").status_code == 405
+
+
+# --- Revisions: a change made on networks that have changed since ------------------------------
+
+STALE = "Someone changed the networks after you opened the page. Look at them again and redo your change."
+
+
+def shown_messages(response: Any) -> list[tuple[str, str]]:
+    """The Django messages as the page shows them: (role, text)."""
+    boxes = main_of(response).find_all("div", class_="messages")
+    if not boxes:
+        return []
+    return [(box.attrs["role"], box.text()) for box in boxes[0].find_all("div", class_="ds-alert")]
+
+
+def page_revisions(response: Any) -> dict[str, str]:
+    """Each form's action → the revision it carries."""
+    return {
+        form.attrs["action"]: form.find("input", name="revision").attrs["value"]
+        for form in main_of(response).find_all("form")
+        if form.find_all("input", name="revision")
+    }
+
+
+def test_the_revision_names_the_assignment() -> None:
+    first = NetworkProposal(assignment={BODO: FAUSKE, FAUSKE: FAUSKE, SALTDAL: FAUSKE})
+    same_in_other_order = NetworkProposal(assignment={SALTDAL: FAUSKE, FAUSKE: FAUSKE, BODO: FAUSKE})
+    other = NetworkProposal(assignment={BODO: BODO, FAUSKE: BODO, SALTDAL: BODO})
+    assert len(first.revision) == 16 and int(first.revision, 16) >= 0
+    assert first.revision == same_in_other_order.revision
+    assert first.revision != other.revision
+    assert NetworkProposal(assignment={}).revision != first.revision
+
+
+def test_proposal_adjust_refuses_a_stale_revision_and_changes_nothing(
+    proposal: NetworkProposal, coordinator: Any
+) -> None:
+    opened = proposal.revision
+    first = {**SALTEN_PROPOSAL, SALTDAL: SALTDAL}
+    services.proposal_adjust(by=coordinator, proposal=proposal, assignment=first, revision=opened)
+    for stale in (opened, ""):
+        with pytest.raises(ValidationError) as refused:
+            services.proposal_adjust(
+                by=coordinator, proposal=proposal, assignment={**SALTEN_PROPOSAL, STEIGEN: MELOY}, revision=stale
+            )
+        assert refused.value.messages == [_(STALE)]
+    stored = NetworkProposal.objects.get()
+    assert stored.assignment == first
+    assert stored.revision != opened
+    assert AuditEntry.objects.filter(action="networks.proposal_adjust").count() == 1
+    # With the revision of the networks as they are now, the change goes through.
+    services.proposal_adjust(by=coordinator, proposal=proposal, assignment=SALTEN_PROPOSAL, revision=stored.revision)
+    assert NetworkProposal.objects.get().assignment == SALTEN_PROPOSAL
+    assert NetworkProposal.objects.get().revision == opened
+
+
+def test_proposal_confirm_refuses_a_stale_revision_and_creates_nothing(
+    proposal: NetworkProposal, coordinator: Any
+) -> None:
+    opened = proposal.revision
+    services.proposal_adjust(by=coordinator, proposal=proposal, assignment={**SALTEN_PROPOSAL, SALTDAL: MELOY})
+    with pytest.raises(ValidationError) as refused:
+        services.proposal_confirm(by=coordinator, proposal=proposal, names={}, revision=opened)
+    assert refused.value.messages == [_(STALE)]
+    assert not BuddyNetwork.objects.exists()
+    assert NetworkProposal.objects.get().confirmed_at is None
+    assert not AuditEntry.objects.filter(action="networks.network_create").exists()
+
+
+def test_the_page_carries_the_revision_in_both_forms(proposal: NetworkProposal, coordinator: Any) -> None:
+    response = client_for(coordinator).get(proposal.get_absolute_url())
+    assert page_revisions(response) == {
+        f"/nettverk/forslag/{proposal.pk}/juster/": proposal.revision,
+        f"/nettverk/forslag/{proposal.pk}/bekreft/": proposal.revision,
+    }
+
+
+def test_two_adjustments_from_the_same_page_keep_the_first_and_say_why_the_second_is_refused(
+    proposal: NetworkProposal, coordinator: Any
+) -> None:
+    # Two tabs (or two coordinators) open the same page; each moves a municipality.
+    client = client_for(coordinator)
+    url = f"/nettverk/forslag/{proposal.pk}/juster/"
+    revision = page_revisions(client.get(proposal.get_absolute_url()))[url]
+    first = client.post(url, {f"network-{SALTDAL}": NEW_NETWORK, "revision": revision}, follow=True)
+    assert shown_messages(first) == [("status", _("The networks are updated. See the change in travel below."))]
+    second = client.post(url, {f"network-{STEIGEN}": MELOY, "revision": revision}, follow=True)
+    assert second.redirect_chain == [(f"/nettverk/forslag/{proposal.pk}/#oppsummering", 302)]
+    assert shown_messages(second) == [("alert", squash(_(STALE)))]
+    stored = NetworkProposal.objects.get()
+    assert stored.assignment == {**SALTEN_PROPOSAL, SALTDAL: SALTDAL}
+    assert AuditEntry.objects.filter(action="networks.proposal_adjust").count() == 1
+    # The page after the refusal carries the new revision, so the change can be redone from it.
+    assert page_revisions(second)[url] == stored.revision != revision
+
+
+def test_an_adjustment_without_a_revision_is_refused(proposal: NetworkProposal, coordinator: Any) -> None:
+    response = client_for(coordinator).post(f"/nettverk/forslag/{proposal.pk}/juster/", {f"network-{SALTDAL}": MELOY})
+    assert response.status_code == 302
+    assert messages_of(response) == [_(STALE)]
+    assert NetworkProposal.objects.get().assignment == SALTEN_PROPOSAL
+
+
+def test_an_adjustment_that_changes_nothing_says_so(proposal: NetworkProposal, coordinator: Any) -> None:
+    client = client_for(coordinator)
+    url = f"/nettverk/forslag/{proposal.pk}/juster/"
+    data = {f"network-{SALTDAL}": FAUSKE, f"lead-{MELOY}": MELOY, "revision": proposal.revision}
+    same = client.post(url, data, follow=True)
+    assert same.redirect_chain == [(f"/nettverk/forslag/{proposal.pk}/#oppsummering", 302)]
+    assert shown_messages(same) == [("status", _("Nothing was changed."))]
+    back = client.post(url, {"reset": "1", "revision": proposal.revision}, follow=True)
+    assert shown_messages(back) == [("status", _("Nothing was changed."))]
+    assert NetworkProposal.objects.get().assignment == SALTEN_PROPOSAL
+
+
+def test_the_confirm_form_with_an_old_revision_is_refused_and_creates_nothing(
+    proposal: NetworkProposal, coordinator: Any
+) -> None:
+    client = client_for(coordinator)
+    opened = client.get(proposal.get_absolute_url())
+    confirm_url = f"/nettverk/forslag/{proposal.pk}/bekreft/"
+    old = page_revisions(opened)[confirm_url]
+    client.post(
+        f"/nettverk/forslag/{proposal.pk}/juster/", {f"network-{SALTDAL}": MELOY, "revision": old}
+    )  # another tab
+    response = client.post(confirm_url, {f"name-{FAUSKE}": "Salten nord", f"name-{MELOY}": "Meløy", "revision": old})
+    assert response.status_code == 400
+    assert form_errors(response) == [squash(_(STALE))]
+    assert not BuddyNetwork.objects.exists()
+    stored = NetworkProposal.objects.get()
+    assert (stored.confirmed_at, stored.assignment) == (None, {**SALTEN_PROPOSAL, SALTDAL: MELOY})
+    # The page shown again carries the new revision and the names as typed.
+    assert page_revisions(response)[confirm_url] == stored.revision
+    names = [node.attrs["value"] for node in main_of(response).find_all("input", type="text")]
+    assert names == ["Salten nord", "Meløy"]
 
 
 # --- proposal_confirm --------------------------------------------------------------------------
@@ -780,7 +921,8 @@ def test_the_confirm_form_creates_the_networks_with_the_names_given(
     proposal: NetworkProposal, coordinator: Any
 ) -> None:
     response = client_for(coordinator).post(
-        f"/nettverk/forslag/{proposal.pk}/bekreft/", {f"name-{FAUSKE}": "Salten nord", f"name-{MELOY}": "Meløy"}
+        f"/nettverk/forslag/{proposal.pk}/bekreft/",
+        {f"name-{FAUSKE}": "Salten nord", f"name-{MELOY}": "Meløy", "revision": proposal.revision},
     )
     assert response.status_code == 302
     assert response["Location"] == "/nettverk/"
@@ -795,7 +937,8 @@ def test_the_confirm_form_refuses_an_empty_or_long_name_and_creates_nothing(
     proposal: NetworkProposal, coordinator: Any
 ) -> None:
     response = client_for(coordinator).post(
-        f"/nettverk/forslag/{proposal.pk}/bekreft/", {f"name-{FAUSKE}": "   ", f"name-{MELOY}": "x" * 121}
+        f"/nettverk/forslag/{proposal.pk}/bekreft/",
+        {f"name-{FAUSKE}": "   ", f"name-{MELOY}": "x" * 121, "revision": proposal.revision},
     )
     assert response.status_code == 400
     label = _("Name of network %(number)s (%(lead)s leads)")
@@ -811,7 +954,7 @@ def test_the_confirm_form_a_second_time_says_why_and_creates_nothing(
     proposal: NetworkProposal, coordinator: Any
 ) -> None:
     client = client_for(coordinator)
-    names = {f"name-{FAUSKE}": "Salten nord", f"name-{MELOY}": "Meløy"}
+    names = {f"name-{FAUSKE}": "Salten nord", f"name-{MELOY}": "Meløy", "revision": proposal.revision}
     client.post(f"/nettverk/forslag/{proposal.pk}/bekreft/", names)
     again = client.post(f"/nettverk/forslag/{proposal.pk}/bekreft/", names)
     assert again.status_code == 400
@@ -860,9 +1003,10 @@ def upload(client: Client, data: bytes, name: str = "reisetider.csv") -> Any:
         travel_csv(),
         travel_csv(sep=",", header="from,to,minutes"),
         travel_csv(header=""),
+        travel_csv(sep=",", header="fra,til,minutter"),
         b"\xef\xbb\xbf" + travel_csv().replace(b"\n", b"\r\n") + b"\r\n\r\n",  # Excel: BOM, CRLF, empty lines
     ],
-    ids=["semicolons", "commas", "no-header", "excel"],
+    ids=["semicolons", "commas", "no-header", "norwegian-header", "excel"],
 )
 def test_travel_times_replace_stores_the_matrix_and_is_audited(coordinator: Any, data: bytes) -> None:
     assert services.travel_times_replace(by=coordinator, data=data) == 6
@@ -923,6 +1067,41 @@ BAD_FILES = [
                 {"line": 3, "origin": "1838", "destination": "1804"},
             )
         ],
+    ),
+    (
+        "superscript",  # str.isdigit() takes "²", int() does not
+        "1838;1804;95\n1839;1804;²\n".encode(),
+        [("Line %(line)s: the minutes must be a whole number from 1 to %(max)s.", {"line": 2, "max": 10080})],
+    ),
+    (
+        "arabic-indic-digit",  # int() reads "٣" as 3
+        "1838;1804;95\n1839;1804;٣\n".encode(),
+        [("Line %(line)s: the minutes must be a whole number from 1 to %(max)s.", {"line": 2, "max": 10080})],
+    ),
+    (
+        "field-too-long-for-csv",
+        b"1838;1804;95\n1839;1804;" + b"x" * 200_000 + b"\n",
+        ["The file is not a CSV file with three columns (from, to, minutes)."],
+    ),
+    (
+        "first-line-unknown-number",  # a data line, not a header: from is a municipality number
+        b"1804,9999,30\n1838,1804,95\n",
+        [("Line %(line)s: %(number)s is not a municipality number.", {"line": 1, "number": "9999"})],
+    ),
+    (
+        "first-line-text-for-to",
+        b"1804;til;minutter\n1838;1804;95\n",
+        [("Line %(line)s: %(number)s is not a municipality number.", {"line": 1, "number": "til"})],
+    ),
+    (
+        "first-line-superscript",
+        "1838;1804;²\n1839;1804;70\n".encode(),
+        [("Line %(line)s: the minutes must be a whole number from 1 to %(max)s.", {"line": 1, "max": 10080})],
+    ),
+    (
+        "first-line-names-with-minutes",  # minutes are a number, so not a header
+        b"Gildeskal;Bodo;95\n1839;1804;70\n",
+        [("Line %(line)s: %(number)s is not a municipality number.", {"line": 1, "number": "Gildeskal"})],
     ),
     ("empty", b"", ["The file has no travel times."]),
     ("header-only", b"fra;til;minutter\n", ["The file has no travel times."]),

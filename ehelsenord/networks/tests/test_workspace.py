@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from ehelsenord.accounts.enums import Role
 from ehelsenord.core.models import AuditEntry
 from ehelsenord.networks.calendar import PRODID, meeting_calendar, network_calendar
 from ehelsenord.networks.models import AgendaItem, BuddyNetwork, Decision, Meeting, Milestone
-from ehelsenord.networks.selectors import network_get, network_list
+from ehelsenord.networks.selectors import network_can_edit, network_get, network_list
 from ehelsenord.networks.services import NetworkInput, networks_create
 from ehelsenord.networks.tests.conftest import (
     BEIARN,
@@ -241,6 +242,102 @@ def test_a_coordinator_edits_every_network(
         response = client.post(url(target, "plan/"), plan_post(target, planlagt=("01.02.2027", "")))
         assert response.status_code == 302
         assert plan_state(target)[0] == ("planlagt", date(2027, 2, 1), "")
+
+
+@pytest.fixture
+def linked_reader(make_user: Any) -> Any:
+    """A reader who happens to be linked to Bodø, a member: the link gives no right to change."""
+    return make_user(role=Role.READER, full_name="Lars Lenket", municipalities=[municipality(BODO)])
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "edits_bodo_network", "edits_rost_network"),
+    [
+        ("coordinator", True, True),
+        ("bodo_contact", True, False),
+        ("rost_contact", False, True),
+        ("linked_reader", False, False),
+        ("reader", False, False),
+    ],
+)
+def test_network_can_edit_is_the_change_right_for_a_member(
+    request: pytest.FixtureRequest,
+    network: BuddyNetwork,
+    other_network: BuddyNetwork,
+    user_fixture: str,
+    edits_bodo_network: bool,
+    edits_rost_network: bool,
+) -> None:
+    user = request.getfixturevalue(user_fixture)
+    assert network_can_edit(user, network) is edits_bodo_network
+    assert network_can_edit(user, other_network) is edits_rost_network
+
+
+def test_network_can_edit_refuses_the_anonymous_and_an_inactive_coordinator(
+    network: BuddyNetwork, make_user: Any
+) -> None:
+    inactive = make_user(role=Role.EHEALTH_CONTACT, is_active=False, municipalities=[municipality(BODO)])
+    assert network_can_edit(AnonymousUser(), network) is False
+    assert network_can_edit(inactive, network) is False
+
+
+def test_a_reader_linked_to_a_member_gets_403_and_nothing_changes(
+    network: BuddyNetwork, other_network: BuddyNetwork, linked_reader: Any, make_meeting: Any
+) -> None:
+    meeting = make_meeting()
+    before_audit = AuditEntry.objects.count()
+    client = client_for(linked_reader)
+    refused = [
+        client.get(url(network, "plan/")),
+        client.post(url(network, "plan/"), plan_post(network, planlagt=("01.03.2027", "Leseren var her"))),
+        client.get(url(network, "moter/ny/")),
+        client.post(url(network, "moter/ny/"), meeting_post()),
+        client.get(meeting_url(meeting, "endre/")),
+        client.post(meeting_url(meeting, "endre/"), {"action": "delete"}),
+    ]
+    assert [response.status_code for response in refused] == [403] * 6
+    assert {main_of(response).find("div", role="alert").text() for response in refused} == {_(NOT_ALLOWED)}
+    with pytest.raises(PermissionDenied) as service_refused:
+        plan_update(by=linked_reader, network=network, milestones={milestones(network)[0].pk: (date(2027, 1, 1), "")})
+    assert str(service_refused.value) == _(NOT_ALLOWED)
+    assert plan_state(network)[0] == ("planlagt", None, "")
+    assert list(Meeting.objects.filter(network=network).values_list("title", "sequence")) == [("Oppstartsmøte", 0)]
+    assert AuditEntry.objects.count() == before_audit
+    # The page offers no change either.
+    detail = client.get(url(network))
+    links = [a.attrs["href"] for a in main_of(detail).find_all("a")]
+    assert url(network, "plan/") not in links and url(network, "moter/ny/") not in links
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "sees_feed"),
+    [
+        ("coordinator", True),
+        ("bodo_contact", True),
+        ("rost_contact", False),
+        ("linked_reader", False),
+        ("reader", False),
+    ],
+)
+def test_only_those_who_edit_the_network_see_its_calendar_feed(
+    request: pytest.FixtureRequest,
+    network: BuddyNetwork,
+    other_network: BuddyNetwork,
+    user_fixture: str,
+    sees_feed: bool,
+) -> None:
+    response = client_for(request.getfixturevalue(user_fixture)).get(url(network))
+    assert response.status_code == 200
+    main = main_of(response)
+    feeds = [node.attrs["value"] for node in main.find_all("input", id="feed-url")]
+    headings = [node.text() for node in main.find_all("h2", id="calendar-heading")]
+    if sees_feed:
+        assert feeds == [f"http://testserver/nettverk/{network.pk}/kalender/{network.feed_token}.ics"]
+        assert headings == [_("Calendar")]
+    else:
+        assert (feeds, headings) == ([], [])
+        assert network.feed_token not in response.content.decode()
+    assert other_network.feed_token not in response.content.decode()
 
 
 def test_anonymous_visitors_are_sent_to_the_login(network: BuddyNetwork, make_meeting: Any) -> None:

@@ -147,12 +147,18 @@ def proposal_adjust(request: AuthedRequest, pk: int) -> HttpResponse:
             assignment = dict(proposal.proposed)
         else:
             assignment = adjust_data(request.POST, proposal.assignment)
-        services.proposal_adjust(by=request.user, proposal=proposal, assignment=assignment)
+        unchanged = assignment == proposal.assignment
+        services.proposal_adjust(
+            by=request.user, proposal=proposal, assignment=assignment, revision=request.POST.get("revision", "")
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The networks are updated. See the change in travel below."))
+        if unchanged:
+            messages.info(request, _("Nothing was changed."))
+        else:
+            messages.success(request, _("The networks are updated. See the change in travel below."))
     return redirect(f"{proposal.get_absolute_url()}#oppsummering")
 
 
@@ -164,7 +170,9 @@ def proposal_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     names = NameForm(request.POST, networks=_name_fields(overview))
     if names.is_valid():
         try:
-            created = services.proposal_confirm(by=request.user, proposal=proposal, names=names.names())
+            created = services.proposal_confirm(
+                by=request.user, proposal=proposal, names=names.names(), revision=request.POST.get("revision", "")
+            )
         except ValidationError as error:
             add_errors(names, error)
         else:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from ehelsenord.core.forms import add_errors
 from ehelsenord.core.http import AuthedRequest
-from ehelsenord.networks import selectors, workspace
-from ehelsenord.networks.forms.workspace import PlanForm
+from ehelsenord.networks import selectors, services, workspace
+from ehelsenord.networks.forms.workspace import DissolveForm, PlanForm
 from ehelsenord.networks.models import BuddyNetwork
 from ehelsenord.rollout.aggregation import Summary
 from ehelsenord.rollout.selectors import own_municipality_numbers
@@ -55,6 +55,7 @@ def network_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "network": network,
             "space": workspace.network_workspace(network),
             "can_edit": selectors.network_can_edit(request.user, network),
+            "can_manage": selectors.network_can_manage(request.user),
             "feed_url": settings.SITE_URL + reverse("networks:feed", args=[network.pk, network.feed_token]),
         },
     )
@@ -74,4 +75,26 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect(network)
     return render(
         request, "networks/plan_form.html", {"network": network, "form": form}, status=400 if form.errors else 200
+    )
+
+
+def network_dissolve(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A coordinator dissolves a network (its plan and meetings go with it) after confirming why."""
+    network = selectors.network_get(pk)
+    if not selectors.network_can_manage(request.user):
+        raise PermissionDenied(_("Only coordinators can dissolve a network."))
+    form = DissolveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.network_dissolve(by=request.user, network=network, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The network “%(name)s” is dissolved.") % {"name": network.name})
+            return redirect("networks:list")
+    return render(
+        request,
+        "networks/network_dissolve.html",
+        {"network": network, "form": form},
+        status=400 if form.errors else 200,
     )
