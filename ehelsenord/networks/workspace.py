@@ -337,13 +337,18 @@ def meeting_create(*, by: User, network: BuddyNetwork, data: MeetingInput) -> Me
 
 
 @transaction.atomic
-def meeting_update(*, by: User, meeting: Meeting, data: MeetingInput) -> Meeting:
+def meeting_update(*, by: User, meeting: Meeting, data: MeetingInput, sequence: int | None = None) -> Meeting:
     """Replace the meeting's fields, agenda, decisions and attendees; bumps its calendar SEQUENCE
-    so subscribed calendars take the new version. Audited with before and after."""
+    so subscribed calendars take the new version. Audited with before and after.
+
+    With `sequence` (the meeting's SEQUENCE when the form was opened), a save over someone else's
+    newer save is refused instead of silently overwriting it."""
     network = meeting.network
     _require_editor(by, network)
     clean = _clean_meeting(network, data)
     locked = meeting_queryset().select_for_update(of=("self",)).get(pk=meeting.pk)
+    if sequence is not None and sequence != locked.sequence:
+        raise ValidationError(_("Someone saved the meeting after you opened it. Open it again and redo your changes."))
     before = _snapshot(_stored_input(locked))
     for name in _MEETING_FIELDS:
         setattr(locked, name, getattr(clean, name))

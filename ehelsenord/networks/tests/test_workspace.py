@@ -1232,3 +1232,40 @@ def test_a_contact_plans_a_meeting_in_chromium_on_accessible_pages(
     ] == [("Status i Bodø", BODO)]
     page.get_by_role("link", name=_("Edit the meeting")).click()
     assert axe_violations(page) == []
+
+
+STALE_MEETING = "Someone saved the meeting after you opened it. Open it again and redo your changes."
+
+
+def test_meeting_update_refuses_a_save_over_a_newer_one(
+    network: BuddyNetwork, bodo_contact: Any, make_meeting: Any
+) -> None:
+    meeting = make_meeting()
+    meeting_update(
+        by=bodo_contact, meeting=meeting_get(network, meeting.pk), data=meeting_input(title="Først"), sequence=0
+    )
+    with pytest.raises(ValidationError) as refused:
+        meeting_update(
+            by=bodo_contact, meeting=meeting_get(network, meeting.pk), data=meeting_input(title="Sist"), sequence=0
+        )
+    assert refused.value.messages == [_(STALE_MEETING)]
+    assert list(Meeting.objects.filter(pk=meeting.pk).values_list("title", "sequence")) == [("Først", 1)]
+    assert len(audit("networks.meeting_update")) == 1
+
+
+def test_the_meeting_form_carries_its_sequence_and_refuses_a_stale_save(
+    network: BuddyNetwork, bodo_contact: Any, make_meeting: Any
+) -> None:
+    meeting = make_meeting()
+    client = client_for(bodo_contact)
+    form = client.get(meeting_url(meeting, "endre/"))
+    inputs = {i.attrs["name"]: i.attrs.get("value", "") for i in main_of(form).find_all("input") if "name" in i.attrs}
+    assert inputs["sequence"] == "0"
+    first = client.post(meeting_url(meeting, "endre/"), meeting_post(title="Først", sequence="0"))
+    assert first.status_code == 302
+    second = client.post(meeting_url(meeting, "endre/"), meeting_post(title="Sist", sequence="0"))
+    assert second.status_code == 400
+    assert _(STALE_MEETING) in main_of(second).find("div", role="alert").text()
+    forged = client.post(meeting_url(meeting, "endre/"), meeting_post(title="Sist", sequence="x"))
+    assert forged.status_code == 400
+    assert list(Meeting.objects.filter(pk=meeting.pk).values_list("title", "sequence")) == [("Først", 1)]

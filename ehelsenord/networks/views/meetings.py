@@ -69,13 +69,23 @@ def meeting_edit(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpRespon
     agenda = agenda_formset(data, network=network, meeting=meeting)
     if data is not None and _both_valid(form, agenda):
         try:
-            workspace.meeting_update(by=request.user, meeting=meeting, data=form.to_input(agenda))
+            workspace.meeting_update(
+                by=request.user, meeting=meeting, data=form.to_input(agenda), sequence=_sequence(request)
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, _("The meeting was saved."))
             return redirect(meeting)
     return _form_page(request, network, meeting, form, agenda)
+
+
+def _sequence(request: AuthedRequest) -> int | None:
+    """The meeting's SEQUENCE the form was opened with (None when the form sent none)."""
+    value = request.POST.get("sequence")
+    if value is None:
+        return None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else -1
 
 
 def meeting_detail(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
