@@ -76,6 +76,10 @@ def memberships_for_solution(solution: Solution) -> dict[str, BuddyNetwork]:
 # --- Proposals ---------------------------------------------------------------------------------
 
 
+def default_network_name(solution: Solution, lead_name: str) -> str:
+    return f"{solution.short_name} – {lead_name}"
+
+
 def proposal_get(pk: int) -> NetworkProposal:
     proposal = NetworkProposal.objects.select_related("solution", "round", "created_by").filter(pk=pk).first()
     if proposal is None:
@@ -271,7 +275,7 @@ def proposal_overview(proposal: NetworkProposal, instance: optimizer.Instance) -
             for m in members
         ]
         travel = sum(optimizer.travel(instance, by_number[m], lead) or 0.0 for m in members)
-        networks.append(NetworkRow(number, lead, rows, travel, f"{proposal.solution.short_name} – {lead.name}"))
+        networks.append(NetworkRow(number, lead, rows, travel, default_network_name(proposal.solution, lead.name)))
     in_proposal = set(by_number)
     return ProposalOverview(
         instance=instance,

@@ -24,7 +24,12 @@ from ehelsenord.core.audit import audit_record
 from ehelsenord.municipalities.models import Municipality
 from ehelsenord.networks import optimizer
 from ehelsenord.networks.models import BuddyNetwork, Milestone, NetworkMembership, NetworkProposal, TravelTime
-from ehelsenord.networks.selectors import memberships_for_solution, network_can_manage, optimizer_instance
+from ehelsenord.networks.selectors import (
+    default_network_name,
+    memberships_for_solution,
+    network_can_manage,
+    optimizer_instance,
+)
 from ehelsenord.solutions.enums import Stage
 from ehelsenord.solutions.models import Solution
 
@@ -251,15 +256,46 @@ def proposal_adjust(
     return proposal
 
 
+NEW_NETWORK = "ny"
+
+
+def adjusted_assignment(
+    assignment: Mapping[str, str], leads: Mapping[str, str], moves: Mapping[str, str]
+) -> dict[str, str]:
+    """Apply a coordinator's changes to an assignment (member → lead).
+
+    ``leads`` maps a network (by its current lead) to the member who should lead it; ``moves``
+    maps a member to the network (by current lead) it should be in, or NEW_NETWORK to lead a new
+    one. A lead that leaves its network must hand the lead to someone else in the same change.
+    """
+    members_of: dict[str, set[str]] = {}
+    for member, lead in assignment.items():
+        members_of.setdefault(lead, set()).add(member)
+    new_lead = {}
+    for lead, members in members_of.items():
+        chosen = leads.get(lead, lead)
+        if chosen not in members:
+            raise ValidationError(_("A network's new lead must be one of its members."))
+        new_lead[lead] = chosen
+    result: dict[str, str] = {}
+    for member, lead in assignment.items():
+        target = moves.get(member, lead)
+        if target == NEW_NETWORK:
+            result[member] = member
+        elif target in members_of:
+            result[member] = new_lead[target]
+        else:
+            raise ValidationError(_("Choose one of the networks for every municipality."))
+    if any(result[chosen] != chosen for chosen in new_lead.values()):
+        raise ValidationError(_("Choose a new lead for the network before you move its lead to another network."))
+    return result
+
+
 @dataclass(frozen=True)
 class NetworkInput:
     name: str
     lead: Municipality
     members: Sequence[Municipality]  # the lead included
-
-
-def default_network_name(solution: Solution, lead_name: str) -> str:
-    return f"{solution.short_name} – {lead_name}"
 
 
 def _milestone_dates(count: int, agreement_round: AgreementRound | None) -> list[date | None]:

@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,7 +13,7 @@ from ehelsenord.agreements.models import AgreementRound
 from ehelsenord.core.forms import DesignsystemetMixin
 from ehelsenord.municipalities.models import Municipality
 from ehelsenord.networks import optimizer
-from ehelsenord.networks.services import NETWORK_NAME_MAX_LENGTH
+from ehelsenord.networks.services import NETWORK_NAME_MAX_LENGTH, adjusted_assignment
 from ehelsenord.solutions.models import Solution
 
 if TYPE_CHECKING:
@@ -126,41 +125,6 @@ class ProposalForm(DesignsystemetMixin, forms.Form):
             community_penalty=data["community_penalty"],
             community_hard=data["community_hard"],
         )
-
-
-NEW_NETWORK = "ny"
-
-
-def adjusted_assignment(
-    assignment: Mapping[str, str], leads: Mapping[str, str], moves: Mapping[str, str]
-) -> dict[str, str]:
-    """Apply a coordinator's changes to an assignment (member → lead).
-
-    ``leads`` maps a network (by its current lead) to the member who should lead it; ``moves``
-    maps a member to the network (by current lead) it should be in, or NEW_NETWORK to lead a new
-    one. A lead that leaves its network must hand the lead to someone else in the same change.
-    """
-    members_of: dict[str, set[str]] = {}
-    for member, lead in assignment.items():
-        members_of.setdefault(lead, set()).add(member)
-    new_lead = {}
-    for lead, members in members_of.items():
-        chosen = leads.get(lead, lead)
-        if chosen not in members:
-            raise ValidationError(_("A network's new lead must be one of its members."))
-        new_lead[lead] = chosen
-    result: dict[str, str] = {}
-    for member, lead in assignment.items():
-        target = moves.get(member, lead)
-        if target == NEW_NETWORK:
-            result[member] = member
-        elif target in members_of:
-            result[member] = new_lead[target]
-        else:
-            raise ValidationError(_("Choose one of the networks for every municipality."))
-    if any(result[chosen] != chosen for chosen in new_lead.values()):
-        raise ValidationError(_("Choose a new lead for the network before you move its lead to another network."))
-    return result
 
 
 def adjust_data(post: Mapping[str, Any], assignment: Mapping[str, str]) -> dict[str, str]:

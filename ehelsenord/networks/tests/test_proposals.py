@@ -28,10 +28,10 @@ from ehelsenord.agreements.models import AgreementRound
 from ehelsenord.agreements.tests.conftest import KJ_PLO, PLL, Q2, Q4, agreement_of, make_answer, round_input, sign
 from ehelsenord.core.models import AuditEntry
 from ehelsenord.networks import optimizer, services
-from ehelsenord.networks.forms.proposals import NEW_NETWORK, adjust_data, adjusted_assignment
+from ehelsenord.networks.forms.proposals import adjust_data
 from ehelsenord.networks.models import BuddyNetwork, Milestone, NetworkMembership, NetworkProposal, TravelTime
 from ehelsenord.networks.selectors import proposal_get, proposal_overview
-from ehelsenord.networks.services import NetworkInput, networks_create
+from ehelsenord.networks.services import NEW_NETWORK, NetworkInput, adjusted_assignment, networks_create
 from ehelsenord.networks.tests.conftest import BEIARN, BODO, GILDESKAL, MELOY, ROST, VAEROY, municipality
 from ehelsenord.rollout.services import RecordChange, implementation_update_many
 from ehelsenord.rollout.tests.test_records import Node, alerts, client_for, facts, main_of, table
