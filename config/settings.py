@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "ehelsenord.agreements",
     "ehelsenord.networks",
     "ehelsenord.dashboards",
+    "ehelsenord.divide",
+    "ehelsenord.public",
     "ehelsenord.api",
     "ehelsenord.demo",
     "ehelsenord.accounts.adminconfig.AdminConfig",  # django.contrib.admin with our AdminSite
@@ -202,6 +204,15 @@ REGION_COUNTIES = env_list("REGION_COUNTIES", "18,55,56")
 
 # Records not updated for this many days count as stale on Oversikt.
 FRESHNESS_DAYS = env_int("FRESHNESS_DAYS", 90)
+
+# Public status pages and open data: a record's phase is shown as it stood this many days ago,
+# and only for records the municipality has marked public.
+PUBLIC_EMBARGO_DAYS = env_int("PUBLIC_EMBARGO_DAYS", 30)
+
+# The join form ("Er du e-helsepersonell og ønsker å delta?"): requests accepted per address and
+# hour, and the days after a rejection before the person's data is deleted (delete_join_requests).
+JOIN_REQUESTS_PER_HOUR = env_int("JOIN_REQUESTS_PER_HOUR", 5)
+JOIN_REQUEST_RETENTION_DAYS = env_int("JOIN_REQUEST_RETENTION_DAYS", 30)
 
 # Spreadsheet import: the largest file accepted.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)

@@ -124,6 +124,7 @@ def record_out(record: RecordView) -> RecordOut:
         target_date=record.target_date,
         go_live_date=record.go_live_date,
         evidence=Evidence(record.evidence),
+        public=record.public,
         updated_at=record.updated_at,
         updated_by=record.updated_by_name or None,
         exists=record.exists,

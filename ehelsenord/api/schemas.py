@@ -80,6 +80,9 @@ class RecordOut(BaseModel):
     target_date: date | None = Field(description="Måldato.")
     go_live_date: date | None = Field(description="Dato løsningen ble tatt i bruk.")
     evidence: Evidence = Field(description="Om statusen er egenrapportert eller dokumentert.")
+    public: bool = Field(
+        description="Om kommunen viser fasen på de offentlige statussidene (som den var for en karensperiode siden)."
+    )
     updated_at: datetime | None = Field(description="Sist endret, eller null om registreringen ikke finnes ennå.")
     updated_by: str | None = Field(description="Navnet på den som endret sist.")
     exists: bool = Field(
@@ -119,6 +122,7 @@ class RecordPatch(BaseModel):
         LEFT_OUT, description="Dato løsningen ble tatt i bruk (ÅÅÅÅ-MM-DD). null fjerner datoen."
     )
     evidence: Evidence = Field(LEFT_OUT, description="Egenrapportert eller dokumentert.")
+    public: bool = Field(LEFT_OUT, description="Vis fasen på de offentlige statussidene.", examples=[True])
 
     @field_validator("target_date", "go_live_date", mode="before")
     @classmethod

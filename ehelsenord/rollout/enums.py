@@ -22,7 +22,7 @@ class ChangeSource(models.TextChoices):
 
 
 # The fields of a record that a person can change, in display order, with their names in the interface.
-TRACKED_FIELDS = ("phase", "traffic_light", "note", "target_date", "go_live_date", "evidence")
+TRACKED_FIELDS = ("phase", "traffic_light", "note", "target_date", "go_live_date", "evidence", "public")
 FIELD_LABELS = {
     "phase": _("Phase"),
     "traffic_light": _("Traffic light"),
@@ -30,4 +30,5 @@ FIELD_LABELS = {
     "target_date": _("Target date"),
     "go_live_date": _("Go-live date"),
     "evidence": _("Evidence"),
+    "public": _("Public"),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,10 @@ from ehelsenord.rollout.services import NOTE_MAX_LENGTH
 from ehelsenord.solutions.models import Phase
 
 PATIENT_DATA_REMINDER = _("One line, no patient data or other personal health information.")
+PUBLIC_HELP = _(
+    "Only the phase is shown, never the note, the traffic light or names, and only as it stood "
+    "%(days)d days ago."
+)
 
 
 class RecordForm(DesignsystemetMixin, forms.Form):
@@ -30,6 +35,10 @@ class RecordForm(DesignsystemetMixin, forms.Form):
     target_date = date_field(_("Target date"))
     go_live_date = date_field(_("Go-live date"))
     evidence = forms.ChoiceField(label=_("Evidence"), choices=Evidence.choices)
+    public = forms.BooleanField(
+        label=_("Show the phase on the public status pages"),
+        required=False,
+    )
 
     def __init__(self, *args: Any, record: RecordView, **kwargs: Any) -> None:
         self.record = record
@@ -43,11 +52,13 @@ class RecordForm(DesignsystemetMixin, forms.Form):
                 "target_date": record.target_date,
                 "go_live_date": record.go_live_date,
                 "evidence": record.evidence,
+                "public": record.public,
             },
         )
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.show_hidden_initial = True
+        self.fields["public"].help_text = PUBLIC_HELP % {"days": settings.PUBLIC_EMBARGO_DAYS}
         phase_field = self.fields["phase"]
         assert isinstance(phase_field, forms.ChoiceField)
         phase_field.choices = [(key, phase.name) for key, phase in self.phases.items()]
@@ -75,7 +86,7 @@ class QuickUpdateForm(RecordForm):
 
     def __init__(self, *args: Any, record: RecordView, **kwargs: Any) -> None:
         super().__init__(*args, record=record, **kwargs)
-        for name in ("target_date", "go_live_date", "evidence"):
+        for name in ("target_date", "go_live_date", "evidence", "public"):
             del self.fields[name]
         phase_field = self.fields["phase"]
         assert isinstance(phase_field, forms.ChoiceField)

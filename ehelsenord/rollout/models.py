@@ -27,6 +27,8 @@ class Implementation(models.Model):
     target_date = models.DateField(_("target date"), null=True, blank=True)
     go_live_date = models.DateField(_("go-live date"), null=True, blank=True)
     evidence = models.CharField(_("evidence"), max_length=16, choices=Evidence.choices, default=Evidence.SELF_REPORTED)
+    # The municipality's choice to show this record's phase on the public pages (after the embargo).
+    public = models.BooleanField(_("public"), default=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from ehelsenord.accounts.enums import Role
 from ehelsenord.accounts.models import User
@@ -17,6 +18,7 @@ from ehelsenord.municipalities.selectors import Area, Scope, municipality_list
 from ehelsenord.rollout.aggregation import Cell
 from ehelsenord.rollout.enums import FIELD_LABELS, Evidence, TrafficLight
 from ehelsenord.rollout.models import Implementation, ImplementationChange
+from ehelsenord.rollout.timeline import PhaseChange, phases_at
 from ehelsenord.solutions.enums import Stage
 from ehelsenord.solutions.models import Phase, Solution
 from ehelsenord.solutions.selectors import solution_list
@@ -68,6 +70,10 @@ def implementation_can_change(
     return municipality.number in change_rights(user)
 
 
+# Above this many municipalities, filtering the history by municipality costs more than it saves.
+NATIONAL_FILTER_LIMIT = 300
+
+
 # --- Records -------------------------------------------------------------------------------------
 
 
@@ -83,6 +89,7 @@ class RecordView:
     target_date: date | None = None
     go_live_date: date | None = None
     evidence: str = Evidence.SELF_REPORTED
+    public: bool = False
     updated_at: datetime | None = None
     updated_by_name: str = ""
     exists: bool = False
@@ -126,11 +133,26 @@ class Grid:
             return found
         return RecordView(municipality=municipality, solution=solution, phase=solution.phase_template.phases.all()[0])
 
+    def record_by_key(self, key: tuple[str, int]) -> RecordView:
+        municipality = next(m for m in self.municipalities if m.number == key[0])
+        solution = next(s for s in self.solutions if s.pk == key[1])
+        return self.record(municipality, solution)
+
     def rows(self) -> list[tuple[Municipality, list[RecordView]]]:
         return [(m, [self.record(m, s) for s in self.solutions]) for m in self.municipalities]
 
     def cells(self) -> list[Cell]:
         return [self.record(m, s).cell() for m in self.municipalities for s in self.solutions]
+
+    def cells_at(self, phases: dict[tuple[str, int], Phase]) -> list[Cell]:
+        """The cells with the phases of an earlier time (see grid_phases_at); other fields as today."""
+        cells = []
+        for municipality in self.municipalities:
+            for solution in self.solutions:
+                record = self.record(municipality, solution)
+                phase = phases.get((municipality.number, solution.pk), record.phase)
+                cells.append(replace(record, phase=phase).cell())
+        return cells
 
 
 _RECORD_FIELDS = (
@@ -142,6 +164,7 @@ _RECORD_FIELDS = (
     "target_date",
     "go_live_date",
     "evidence",
+    "public",
     "updated_at",
     "updated_by__full_name",
 )
@@ -166,7 +189,7 @@ def rollout_grid(
     if area is None or area.scope != Scope.NATIONAL:
         rows = rows.filter(municipality__in=list(by_number))
     records: dict[tuple[str, int], RecordView] = {}
-    for number, solution_id, phase_id, light, note, target, go_live, evidence, updated_at, updated_by in rows:
+    for number, solution_id, phase_id, light, note, target, go_live, evidence, public, updated_at, updated_by in rows:
         municipality = by_number.get(number)
         if municipality is None:
             continue
@@ -179,6 +202,7 @@ def rollout_grid(
             target_date=target,
             go_live_date=go_live,
             evidence=evidence,
+            public=public,
             updated_at=updated_at,
             updated_by_name=updated_by or "",
             exists=True,
@@ -189,6 +213,38 @@ def rollout_grid(
 def record_get(municipality: Municipality, solution: Solution) -> RecordView:
     """One municipality × solution (solution with its phases prefetched)."""
     return rollout_grid(municipalities=[municipality], solutions=[solution]).record(municipality, solution)
+
+
+def grid_phases_at(grid: Grid, times: list[datetime]) -> list[dict[tuple[str, int], Phase]]:
+    """Every cell's phase at each of `times`, rebuilt from the history (one query).
+
+    Returns one mapping per time, (municipality number, solution id) → phase, for every cell of
+    the grid (a cell without a record is at its first phase throughout).
+    """
+    if not times:
+        return []
+    current = {
+        (municipality.number, solution.pk): grid.record(municipality, solution).phase.key
+        for municipality in grid.municipalities
+        for solution in grid.solutions
+    }
+    rows = ImplementationChange.objects.filter(
+        field="phase",
+        changed_at__gt=min(times),
+        implementation__solution__in=[solution.pk for solution in grid.solutions],
+    ).values_list("implementation__municipality_id", "implementation__solution_id", "changed_at", "old_value")
+    if len(grid.municipalities) < NATIONAL_FILTER_LIMIT:
+        rows = rows.filter(implementation__municipality__in=[m.number for m in grid.municipalities])
+    changes = [PhaseChange((number, solution_id), at, before) for number, solution_id, at, before in rows]
+    phases = {(solution.pk, phase.key): phase for solution in grid.solutions for phase in solution.phase_template.phases.all()}
+    snapshots = phases_at(current, changes, times)
+    return [
+        {
+            key: phases.get((key[1], phase_key)) or grid.record_by_key(key).phase
+            for key, phase_key in snapshot.items()
+        }
+        for snapshot in snapshots
+    ]
 
 
 # --- History -----------------------------------------------------------------------------------
@@ -221,6 +277,8 @@ def value_label(field: str, raw: str, phase_names: dict[tuple[int, str], str], t
         return str(TrafficLight(raw).label)
     if field == "evidence" and raw in Evidence.values:
         return str(Evidence(raw).label)
+    if field == "public":
+        return gettext("Yes") if raw == "true" else gettext("No")
     if field in ("target_date", "go_live_date"):
         try:
             return date.fromisoformat(raw).strftime("%d.%m.%Y")

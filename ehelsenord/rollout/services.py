@@ -44,6 +44,8 @@ def _raw(value: Any) -> str:
     """How a value is stored in the history: phase key, ISO date, choice key or text."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, Phase):
         return value.key
     if isinstance(value, date):
@@ -89,6 +91,11 @@ def _clean_changes(solution: Solution, changes: Mapping[str, Any]) -> dict[str, 
                 errors[field] = _("The note can be at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH}
             else:
                 clean[field] = note
+        elif field == "public":
+            if not isinstance(value, bool):
+                errors[field] = _("Choose whether the phase is public.")
+            else:
+                clean[field] = value
         elif field in ("target_date", "go_live_date"):
             if value is not None and not isinstance(value, date):
                 errors[field] = _("Enter a valid date.")

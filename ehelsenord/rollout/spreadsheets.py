@@ -596,7 +596,7 @@ def plan_import(table: Table, *, user: User) -> ImportPlan:
     )
     for number, municipality, solution, changes, downloaded in valid:
         stored = grid.record(municipality, solution)
-        changed = tuple(name for name in TRACKED_FIELDS if getattr(stored, name) != changes[name])
+        changed = tuple(name for name in TRACKED_FIELDS if name in changes and getattr(stored, name) != changes[name])
         if not changed and municipality.number not in catalogue.rights:
             continue  # another municipality's row, as downloaded: nothing to do, nothing refused
         if municipality.number not in catalogue.rights:

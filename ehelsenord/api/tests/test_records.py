@@ -414,7 +414,7 @@ def test_history_of_a_cell_without_a_record_is_empty(reader: Any, token_for: Any
                 {
                     "field": "colour",
                     "message": "Ukjent felt. Bruk et av disse: phase, traffic_light, note, target_date, go_live_date, "
-                    "evidence.",
+                    "evidence, public.",
                 }
             ],
         ),
