@@ -208,6 +208,8 @@ FRESHNESS_DAYS = env_int("FRESHNESS_DAYS", 90)
 # Public status pages and open data: a record's phase is shown as it stood this many days ago,
 # and only for records the municipality has marked public.
 PUBLIC_EMBARGO_DAYS = env_int("PUBLIC_EMBARGO_DAYS", 30)
+# Where the accessibility statement (/tilgjengelighet/) asks people to report barriers.
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "post@ehelsenord.no")
 
 # The join form ("Er du e-helsepersonell og ønsker å delta?"): requests accepted per address and
 # hour, and the days after a rejection before the person's data is deleted (delete_join_requests).

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("ehelsenord.rollout.urls")),
     path("avtaler/", include("ehelsenord.agreements.urls")),
     path("nettverk/", include("ehelsenord.networks.urls")),
+    path("forskjeller/", include("ehelsenord.divide.urls")),
+    path("", include("ehelsenord.public.urls")),
     path("api/v1/", include("ehelsenord.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from ehelsenord.rollout.aggregation import Cell
 from ehelsenord.solutions.enums import IN_USE_STAGES, Stage
@@ -139,12 +139,12 @@ def gini(values: Sequence[float]) -> float:
     """
     count = len(values)
     total = sum(values)
-    if count == 0 or total == 0:
-        return 0.0
     ordered = sorted(values)
+    if count == 0 or total == 0 or ordered[0] == ordered[-1]:
+        return 0.0
     # Σ_i Σ_j |x_i − x_j| = 2 Σ_i (2i − n + 1) x_(i), with i from 0 over the sorted values.
     weighted = sum((2 * index - count + 1) * value for index, value in enumerate(ordered))
-    return weighted / (count * total)
+    return max(0.0, weighted / (count * total))  # never below 0 by a rounding error
 
 
 @dataclass(frozen=True)
@@ -255,9 +255,9 @@ MIN_PEERS = 3
 
 
 @dataclass(frozen=True)
-class Behind:
+class Behind(Generic[K]):
     municipality: str
-    group: Hashable
+    group: K
     score: float
     group_median: float
 
@@ -266,11 +266,13 @@ class Behind:
         return self.group_median - self.score
 
 
-def behind_peers(scores: Mapping[str, Maturity], groups: Mapping[K, Sequence[str]]) -> list[Behind]:
+def behind_peers(scores: Mapping[str, Maturity], groups: Mapping[K, Sequence[str]]) -> list[Behind[K]]:
     """Every (municipality, peer group) where the municipality is clearly behind the group's median."""
-    found = []
+    found: list[Behind[K]] = []
     for key, numbers in groups.items():
-        members = [(number, score) for number in numbers if (item := scores.get(number)) and (score := item.score) is not None]
+        members = [
+            (number, score) for number in numbers if (item := scores.get(number)) and (score := item.score) is not None
+        ]
         if len(members) < MIN_PEERS:
             continue
         median = statistics.median(score for _number, score in members)

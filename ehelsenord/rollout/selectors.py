@@ -228,21 +228,24 @@ def grid_phases_at(grid: Grid, times: list[datetime]) -> list[dict[tuple[str, in
         for municipality in grid.municipalities
         for solution in grid.solutions
     }
-    rows = ImplementationChange.objects.filter(
-        field="phase",
-        changed_at__gt=min(times),
-        implementation__solution__in=[solution.pk for solution in grid.solutions],
-    ).values_list("implementation__municipality_id", "implementation__solution_id", "changed_at", "old_value")
+    rows = (
+        ImplementationChange.objects.filter(
+            field="phase",
+            changed_at__gt=min(times),
+            implementation__solution__in=[solution.pk for solution in grid.solutions],
+        )
+        .order_by("-changed_at", "-id")
+        .values_list("implementation__municipality_id", "implementation__solution_id", "changed_at", "old_value")
+    )
     if len(grid.municipalities) < NATIONAL_FILTER_LIMIT:
         rows = rows.filter(implementation__municipality__in=[m.number for m in grid.municipalities])
     changes = [PhaseChange((number, solution_id), at, before) for number, solution_id, at, before in rows]
-    phases = {(solution.pk, phase.key): phase for solution in grid.solutions for phase in solution.phase_template.phases.all()}
+    phases = {
+        (solution.pk, phase.key): phase for solution in grid.solutions for phase in solution.phase_template.phases.all()
+    }
     snapshots = phases_at(current, changes, times)
     return [
-        {
-            key: phases.get((key[1], phase_key)) or grid.record_by_key(key).phase
-            for key, phase_key in snapshot.items()
-        }
+        {key: phases.get((key[1], phase_key)) or grid.record_by_key(key).phase for key, phase_key in snapshot.items()}
         for snapshot in snapshots
     ]
 

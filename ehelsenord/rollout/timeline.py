@@ -23,7 +23,9 @@ class PhaseChange(Generic[K]):
     before: str
 
 
-def phases_at(current: Mapping[K, str], changes: Iterable[PhaseChange[K]], times: Sequence[datetime]) -> list[dict[K, str]]:
+def phases_at(
+    current: Mapping[K, str], changes: Iterable[PhaseChange[K]], times: Sequence[datetime]
+) -> list[dict[K, str]]:
     """The phase of every key at each of `times` (in the order given), from the current phases and the changes.
 
     Only changes after the earliest of `times` matter; older ones may be left out. A change made
