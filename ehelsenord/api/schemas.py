@@ -122,7 +122,7 @@ class RecordPatch(BaseModel):
         LEFT_OUT, description="Dato løsningen ble tatt i bruk (ÅÅÅÅ-MM-DD). null fjerner datoen."
     )
     evidence: Evidence = Field(LEFT_OUT, description="Egenrapportert eller dokumentert.")
-    public: bool = Field(LEFT_OUT, description="Vis fasen på de offentlige statussidene.", examples=[True])
+    public: bool = Field(LEFT_OUT, description="Vis fasen på de offentlige statussidene.")
 
     @field_validator("target_date", "go_live_date", mode="before")
     @classmethod

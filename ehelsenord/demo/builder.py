@@ -56,6 +56,7 @@ from ehelsenord.networks import optimizer, workspace
 from ehelsenord.networks import services as network_services
 from ehelsenord.networks.models import Milestone
 from ehelsenord.networks.selectors import network_get
+from ehelsenord.public.services import join_request_submit
 from ehelsenord.rollout.enums import ChangeSource
 from ehelsenord.rollout.models import Implementation, ImplementationChange
 from ehelsenord.rollout.services import implementation_update
@@ -191,6 +192,7 @@ def demo_data_load(*, now: datetime | None = None) -> DemoLoadResult:
         )
         if networks is not None:
             _networks_load(networks, users=by_key, solutions=solutions, municipalities=municipalities)
+        _join_requests_load(now=now, municipalities=municipalities)
         DemoDataset.objects.create()
         return DemoLoadResult(
             outcome=Outcome.LOADED,
@@ -199,6 +201,44 @@ def demo_data_load(*, now: datetime | None = None) -> DemoLoadResult:
             solutions=len(solutions),
             records=Implementation.objects.count(),
             changes=ImplementationChange.objects.count(),
+        )
+
+
+# Requests from the public join form waiting in the network administrators' queue (made-up people).
+DEMO_JOIN_REQUESTS = (
+    (
+        "Ingrid Demo Nilsen",
+        "ingrid.nilsen@demo.ehelsenord.no",
+        "1865",
+        "",
+        "Sykepleier, velferdsteknologi",
+        ("erfaring", "koordinering"),
+        3,
+    ),
+    (
+        "Ole Demo Pedersen",
+        "ole.pedersen@demo.ehelsenord.no",
+        None,
+        "Demo Helsetjenester AS",
+        "Rådgiver",
+        ("innovasjon",),
+        1,
+    ),
+)
+
+
+def _join_requests_load(*, now: datetime, municipalities: dict[str, Municipality]) -> None:
+    for name, email, number, other, title, arenas, days_ago in DEMO_JOIN_REQUESTS:
+        join_request_submit(
+            full_name=name,
+            email=email,
+            municipality=municipalities[number] if number else None,
+            employer_other=other,
+            job_title=title,
+            arenas=arenas,
+            message="Vil gjerne bidra i et kompisnettverk og dele erfaringer fra egen kommune.",
+            consent=True,
+            now=now - timedelta(days=days_ago),
         )
 
 

@@ -215,6 +215,8 @@ EVIDENCE_NOTES = (
     "Dokumentert i kommunens internkontroll",
 )
 BASELINE_REASON = "Kartlegging ved oppstart"
+# Most municipalities show their phases on the public pages; these few have not decided to yet.
+NOT_PUBLIC = frozenset({"1857", "5526", "5624"})  # Værøy, Sørreisa, Lebesby
 RESET_REASON = "Utprøvingen ble stanset"
 
 
@@ -321,7 +323,7 @@ def _record_history(
     # Baseline survey in the first six weeks: every record gets one, so every pair exists.
     baseline_index = rng.randrange(min(30, len(workdays) // 4))
     baseline_day = workdays[baseline_index]
-    baseline: dict[str, Any] = {"note": planner.note(stage(start_level))}
+    baseline: dict[str, Any] = {"note": planner.note(stage(start_level)), "public": number not in NOT_PUBLIC}
     if start_level:
         baseline["phase"] = progress[start_level][0]
     if start_level >= production:

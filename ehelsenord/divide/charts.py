@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Space for the axis labels around the plot area, in SVG units.
-LEFT, RIGHT, TOP, BOTTOM = 48.0, 120.0, 12.0, 36.0
+LEFT, RIGHT, TOP, BOTTOM = 48.0, 150.0, 12.0, 36.0
 STYLES = ("a", "b", "c", "d", "e")
 
 
@@ -75,7 +75,7 @@ def line_chart(
     x_labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float | None]]],
     *,
-    width: float = 640,
+    width: float = 680,
     height: float = 260,
     y_max: float = 1.0,
     y_steps: int = 4,

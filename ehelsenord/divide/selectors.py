@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.urls import reverse
 from django.db.models import Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,12 +69,24 @@ class PeerGroup:
 
     @property
     def kind_label(self) -> str:
+        """The kind of group after "same": "same county: Troms"."""
         return {
             PeerKind.SIZE: _("size class"),
             PeerKind.COUNTY: _("county"),
             PeerKind.HEALTH_COMMUNITY: _("health community"),
             PeerKind.NETWORK: _("buddy network"),
         }[self.kind]
+
+    @property
+    def definite_label(self) -> str:
+        """The group with its kind: "the county Troms" (Norwegian: "fylket Troms")."""
+        labels = {
+            PeerKind.SIZE: _("the size class %(name)s"),
+            PeerKind.COUNTY: _("the county %(name)s"),
+            PeerKind.HEALTH_COMMUNITY: _("the health community %(name)s"),
+            PeerKind.NETWORK: _("the buddy network %(name)s"),
+        }
+        return labels[self.kind] % {"name": self.name}
 
 
 # --- The chosen solutions ----------------------------------------------------------------------
@@ -362,9 +374,29 @@ class MapColour:
     options: list[tuple[str, str]]
 
 
-def _abbreviation(name: str) -> str:
-    letters = [char for char in name if char.isalpha()]
-    return "".join(letters[:3]).upper()
+def abbreviations(names: dict[str, str]) -> dict[str, str]:
+    """A unique code of three letters per key, from its name: Bodø → BOD, then Bø → BØ.
+
+    A name whose first three letters are taken tries its first two letters and a later one
+    (Sørfold → SØF), in key order, so the codes are the same for the same names.
+    """
+    taken: set[str] = set()
+    codes: dict[str, str] = {}
+    for key in sorted(names):
+        letters = [char for char in names[key].upper() if char.isalpha()]
+        candidates = ["".join(letters[:3])]
+        candidates += [letters[0] + letters[1] + later for later in letters[3:]]
+        candidates += [
+            letters[0] + middle + later for i, middle in enumerate(letters[1:], 1) for later in letters[i + 1 :]
+        ]
+        code = next((c for c in candidates if c not in taken and (len(c) < 3 or c[1] != c[2])), None) or next(
+            (c for c in candidates if c not in taken), None
+        )
+        if code is None:  # every combination taken: number it
+            code = next(f"{letters[0]}{number}" for number in range(1, 100) if f"{letters[0]}{number}" not in taken)
+        taken.add(code)
+        codes[key] = code
+    return codes
 
 
 def band_label(band_index: int) -> str:
@@ -383,6 +415,7 @@ def map_data(data: DivideData, colour: str) -> MapColour:
     ]
     tiles: dict[str, Tile] = {}
     rows = []
+    codes = abbreviations({m.number: m.name_nb for m in municipalities})
     if solution is None:
         legend = [LegendItem(f"band-{index}", band_label(index)) for index in range(BANDS)]
         legend.append(LegendItem("none", _("No relevant solution")))
@@ -395,7 +428,7 @@ def map_data(data: DivideData, colour: str) -> MapColour:
                 key=m.number,
                 href=m.get_absolute_url(),
                 name=_("%(municipality)s: maturity %(value)s") % {"municipality": m.name_nb, "value": value},
-                short=_abbreviation(m.name_nb),
+                short=codes[m.number],
                 category=category,
             )
             rows.append(
@@ -422,7 +455,7 @@ def map_data(data: DivideData, colour: str) -> MapColour:
                 key=m.number,
                 href=record_url(m, solution),
                 name=_("%(municipality)s: %(phase)s") % {"municipality": m.name_nb, "phase": record.phase.name},
-                short=_abbreviation(m.name_nb),
+                short=codes[m.number],
                 category=category,
             )
             rows.append(

@@ -3,7 +3,7 @@
 Every category has its own pattern and text colour besides its fill, so the map never depends on
 colour alone; the legend names each category and every hexagon carries a short label and an
 accessible name. The colours meet WCAG 2.1 AA: the text on its fill at least 4.5:1, the hexagon's
-border on the white page at least 3:1 (tests/test_hexmap.py checks both).
+border on the white page at least 3:1 (divide/tests/test_hexmap.py checks both).
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ from ehelsenord.public.views import join, opendata, pages
 app_name = "public"
 urlpatterns = [
     path("om/", pages.about, name="about"),
-    path("status/", pages.status_index, name="status"),
-    path("status/kommune/<str:number>/", pages.status_municipality, name="status_municipality"),
-    path("status/losning/<slug:slug>/", pages.status_solution, name="status_solution"),
+    path("kommunestatus/", pages.status_index, name="status"),
+    path("kommunestatus/kommune/<str:number>/", pages.status_municipality, name="status_municipality"),
+    path("kommunestatus/losning/<slug:slug>/", pages.status_solution, name="status_solution"),
     path("apne-data/", opendata.description, name="open_data"),
     path("apne-data/status.csv", opendata.status_csv, name="open_data_csv"),
     path("apne-data/status.json", opendata.status_json, name="open_data_json"),

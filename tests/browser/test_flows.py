@@ -63,7 +63,7 @@ def test_contact_updates_min_kommune_in_one_form(page: Page, live: str, login: C
     page.get_by_role("link", name="Min kommune").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Min kommune: Røst")
     row = page.locator(f"#row-{PLL}")
-    row.get_by_label("Fase").select_option(label="Forberedelse")
+    row.get_by_label("Fase", exact=True).select_option(label="Forberedelse")
     row.get_by_label("Notat").fill("Venter på ny EPJ-versjon")
     page.locator("#row-e-resept").get_by_label("Trafikklys").select_option(label="Risiko")
     page.get_by_role("button", name="Lagre endringer").click()

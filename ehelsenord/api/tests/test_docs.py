@@ -99,7 +99,15 @@ def test_openapi_schema_describes_the_patch_body_without_defaults() -> None:
     schema = Client().get("/api/v1/openapi.json").json()
 
     body = schema["components"]["schemas"]["RecordPatch"]
-    assert list(body["properties"]) == ["phase", "traffic_light", "note", "target_date", "go_live_date", "evidence"]
+    assert list(body["properties"]) == [
+        "phase",
+        "traffic_light",
+        "note",
+        "target_date",
+        "go_live_date",
+        "evidence",
+        "public",
+    ]
     assert body["additionalProperties"] is False
     assert [name for name, field in body["properties"].items() if "default" in field] == []
     assert body["properties"]["phase"]["type"] == "string"

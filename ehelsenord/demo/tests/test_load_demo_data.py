@@ -172,6 +172,13 @@ def test_load_demo_data_writes_two_years_of_history_through_the_service(output: 
         "target_date",
         "go_live_date",
         "evidence",
+        "public",
+    }
+    # Every record of a municipality that publishes is public; the few that have not decided keep theirs private.
+    assert set(Implementation.objects.filter(public=False).values_list("municipality", flat=True)) == {
+        "1857",
+        "5526",
+        "5624",
     }
     users = {user.pk: user for user in User.objects.all()}
     for user_id, number in changes.values_list("changed_by", "implementation__municipality").distinct():

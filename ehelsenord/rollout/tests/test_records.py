@@ -403,7 +403,7 @@ def test_my_municipality_shows_one_fieldset_per_solution(bodo: Any, bodo_contact
         "Måldato (valgfritt)",
         "Dato i drift (valgfritt)",
         "Grunnlag",
-        "Vis fasen på de offentlige statussidene (valgfritt)",
+        "Vis fasen på de offentlige statussidene",
     ]
     assert (
         pll_row.find("select", id="id_pasientens-legemiddelliste-phase").attrs["name"]
