@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ehelsenord.agreements.models import AgreementRound, RoundOffer
+from ehelsenord.core.templatetags.numbers import percent
 from ehelsenord.core.text import norwegian_key
+from ehelsenord.divide import charts
 from ehelsenord.divide.hexmap import HexMap, HexPoint, hex_map
 from ehelsenord.divide.maturity import (
     BANDS,
@@ -36,7 +38,7 @@ from ehelsenord.divide.maturity import (
 )
 from ehelsenord.divide.tiles import LegendItem, Tile
 from ehelsenord.municipalities.models import County, Municipality
-from ehelsenord.municipalities.selectors import Area, area_from_param, municipality_list
+from ehelsenord.municipalities.selectors import Area, area_from_param, county_list, municipality_list
 from ehelsenord.networks.models import NetworkMembership
 from ehelsenord.rollout.aggregation import Cell
 from ehelsenord.rollout.selectors import Grid, grid_phases_at, rollout_grid
@@ -99,6 +101,7 @@ class Selection:
     area: Area
     solutions: list[Solution]
     catalogue: list[Solution]  # every active solution, for the choice
+    counties: list[County]  # every county, for the choice of area
     round: AgreementRound | None  # the round whose prioritised solutions are the default
     is_default: bool
 
@@ -115,7 +118,8 @@ def _latest_round_offers() -> list[RoundOffer]:
 
 def selection_from(*, area_value: str | None, slugs: Sequence[str]) -> Selection:
     """The area and solutions asked for; without solutions, the latest round's prioritised ones, else all."""
-    area = area_from_param(area_value)
+    counties = county_list()
+    area = area_from_param(area_value, counties)
     catalogue = solution_list()
     by_slug = {solution.slug: solution for solution in catalogue}
     chosen = [by_slug[slug] for slug in dict.fromkeys(slugs) if slug in by_slug]
@@ -123,10 +127,10 @@ def selection_from(*, area_value: str | None, slugs: Sequence[str]) -> Selection
     round_ = offers[0].round if offers else None
     if chosen:
         chosen.sort(key=lambda solution: catalogue.index(solution))
-        return Selection(area, chosen, catalogue, round_, is_default=False)
+        return Selection(area, chosen, catalogue, counties, round_, is_default=False)
     offered = {offer.solution_id for offer in offers}
     chosen = [solution for solution in catalogue if solution.pk in offered]
-    return Selection(area, chosen or catalogue, catalogue, round_ if chosen else None, is_default=True)
+    return Selection(area, chosen or catalogue, catalogue, counties, round_ if chosen else None, is_default=True)
 
 
 # --- The data ------------------------------------------------------------------------------------
@@ -184,7 +188,7 @@ def _distance_km(a: Municipality, b: Municipality) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-def divide_data(selection: Selection, *, now: datetime | None = None) -> DivideData:
+def divide_data(selection: Selection, *, now: datetime | None = None, also: Sequence[Solution] = ()) -> DivideData:
     """Every municipality's maturity over the chosen solutions, the measures, and who is behind."""
     now = now or timezone.now()
     fresh_since = now - timedelta(days=settings.FRESHNESS_DAYS)
@@ -195,7 +199,9 @@ def divide_data(selection: Selection, *, now: datetime | None = None) -> DivideD
         "from_solution_id", "to_solution_id"
     ):
         prerequisites.setdefault(from_id, []).append(to_id)
-    needed = chosen_ids | {pk for pks in prerequisites.values() for pk in pks}
+    # The records of the prerequisites (for what a municipality behind lacks) and of `also` (a map
+    # coloured by a solution outside the choice) come in the same query.
+    needed = chosen_ids | {pk for pks in prerequisites.values() for pk in pks} | {solution.pk for solution in also}
     loaded = [solution for solution in selection.catalogue if solution.pk in needed]
     grid = rollout_grid(area=selection.area, municipalities=municipalities, solutions=loaded)
     cells = _cells(grid, selection.solutions)
@@ -423,11 +429,12 @@ def map_data(data: DivideData, colour: str) -> MapColour:
         for m in municipalities:
             score = data.scores[m.number].score
             category = "none" if score is None else f"band-{band(score)}"
-            value = _("no relevant solution") if score is None else f"{round(score * 100)} %"
+            value = _("no relevant solution") if score is None else percent(score)
             tiles[m.number] = Tile(
                 key=m.number,
                 href=m.get_absolute_url(),
-                name=_("%(municipality)s: maturity %(value)s") % {"municipality": m.name_nb, "value": value},
+                name=_("%(municipality)s (%(code)s): maturity %(value)s")
+                % {"municipality": m.name, "code": codes[m.number], "value": value},
                 short=codes[m.number],
                 category=category,
             )
@@ -442,6 +449,7 @@ def map_data(data: DivideData, colour: str) -> MapColour:
                 )
             )
     else:
+        # divide_data(also=[solution]) loads the solution's records with the others; else one query more.
         grid = (
             data.grid
             if solution in data.grid.solutions
@@ -454,7 +462,8 @@ def map_data(data: DivideData, colour: str) -> MapColour:
             tiles[m.number] = Tile(
                 key=m.number,
                 href=record_url(m, solution),
-                name=_("%(municipality)s: %(phase)s") % {"municipality": m.name_nb, "phase": record.phase.name},
+                name=_("%(municipality)s (%(code)s): %(phase)s")
+                % {"municipality": m.name, "code": codes[m.number], "phase": record.phase.name},
                 short=codes[m.number],
                 category=category,
             )
@@ -481,3 +490,37 @@ def map_data(data: DivideData, colour: str) -> MapColour:
 
 def record_url(municipality: Municipality, solution: Solution) -> str:
     return reverse("rollout:record", args=[municipality.number, solution.slug])
+
+
+# --- The trend's charts (the page and the report draw the same) -------------------------------
+
+
+@dataclass(frozen=True)
+class TrendFigures:
+    overall: charts.LineChart
+    by_size: charts.LineChart
+    sizes: list[tuple[str, str]]  # (size class, label) of the size classes the area has
+    size_rows: list[tuple[date, list[float | None]]]  # per month, each size class's mean
+
+
+def trend_figures(data: DivideData, points: list[TrendPoint]) -> TrendFigures:
+    """The two line charts of the trend page, and the size classes' means per month."""
+    month_labels = [f"{point.month:%m}.{point.month:%y}" for point in points]
+    sizes = [(size, label) for size, label, _measures in data.by_size]
+    overall = charts.line_chart(
+        month_labels,
+        [
+            (_("Median maturity"), [p.total.quartiles.median if p.total.quartiles else None for p in points]),
+            (_("Coverage, municipalities"), [p.total.coverage.by_municipalities for p in points]),
+            (_("Coverage, inhabitants"), [p.total.coverage.by_inhabitants for p in points]),
+        ],
+    )
+    by_size = charts.line_chart(
+        month_labels,
+        [(label, [p.by_size[size].mean if size in p.by_size else None for p in points]) for size, label in sizes],
+    )
+    size_rows = [
+        (point.month, [point.by_size[size].mean if size in point.by_size else None for size, _label in sizes])
+        for point in points
+    ]
+    return TrendFigures(overall, by_size, [(str(size), label) for size, label in sizes], size_rows)

@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ehelsenord.core.http import AuthedRequest
@@ -23,8 +22,9 @@ from ehelsenord.divide.selectors import (
     map_data,
     selection_from,
     trend,
+    trend_figures,
 )
-from ehelsenord.municipalities.selectors import area_param, area_reaches_outside_region, county_list
+from ehelsenord.municipalities.selectors import area_param, area_reaches_outside_region
 from ehelsenord.rollout.matrix import area_label
 
 
@@ -52,7 +52,7 @@ def _context(selection: Selection, **more: Any) -> dict[str, Any]:
         "area_value": area_param(selection.area),
         "area_label": area_label(selection.area),
         "outside_region": area_reaches_outside_region(selection.area),
-        "counties": county_list(),
+        "counties": selection.counties,
         "chosen": {solution.slug for solution in selection.solutions},
         "query": query,
         "stage_points": [(str(stage.label), points) for stage, points in STAGE_POINTS.items()],
@@ -101,8 +101,10 @@ def overview(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def map_view(request: AuthedRequest) -> HttpResponse:
     selection = _selection(request)
-    data = divide_data(selection)
-    colour = map_data(data, request.GET.get("farge", ""))
+    colour_by = request.GET.get("farge", "")
+    also = [solution for solution in selection.catalogue if solution.slug == colour_by]
+    data = divide_data(selection, also=also)
+    colour = map_data(data, colour_by)
     return render(
         request,
         "divide/map.html",
@@ -115,25 +117,7 @@ def trend_view(request: AuthedRequest) -> HttpResponse:
     selection = _selection(request)
     data = divide_data(selection)
     points = trend(data)
-    months = [point.month for point in points]
-    month_labels = [f"{month:%m}.{month:%y}" for month in months]
-    sizes = [(size, label) for size, label, _measures in data.by_size]
-    overall = charts.line_chart(
-        month_labels,
-        [
-            (_("Median maturity"), [p.total.quartiles.median if p.total.quartiles else None for p in points]),
-            (_("Coverage, municipalities"), [p.total.coverage.by_municipalities for p in points]),
-            (_("Coverage, inhabitants"), [p.total.coverage.by_inhabitants for p in points]),
-        ],
-    )
-    by_size = charts.line_chart(
-        month_labels,
-        [(label, [p.by_size[size].mean if size in p.by_size else None for p in points]) for size, label in sizes],
-    )
-    size_rows = [
-        (point.month, [point.by_size[size].mean if size in point.by_size else None for size, _label in sizes])
-        for point in points
-    ]
+    figures = trend_figures(data, points)
     return render(
         request,
         "divide/trend.html",
@@ -141,10 +125,10 @@ def trend_view(request: AuthedRequest) -> HttpResponse:
             selection,
             data=data,
             points=points,
-            sizes=sizes,
-            size_rows=size_rows,
-            overall=overall,
-            by_size_chart=by_size,
+            sizes=figures.sizes,
+            size_rows=figures.size_rows,
+            overall=figures.overall,
+            by_size_chart=figures.by_size,
         ),
     )
 

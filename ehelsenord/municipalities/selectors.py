@@ -54,12 +54,18 @@ def municipality_get(number: str) -> Municipality:
     return municipality
 
 
-def area_from_param(value: str | None) -> Area:
-    """Parse ?omrade=region|norge|<county number>; anything unknown means the region."""
+def area_from_param(value: str | None, counties: list[County] | None = None) -> Area:
+    """Parse ?omrade=region|norge|<county number>; anything unknown means the region.
+
+    With the counties already loaded (for the area choice), no query is needed.
+    """
     if value == Scope.NATIONAL:
         return Area(Scope.NATIONAL)
     if value and value.isdigit():
-        county = County.objects.filter(number=value).first()
+        if counties is not None:
+            county = next((county for county in counties if county.number == value), None)
+        else:
+            county = County.objects.filter(number=value).first()
         if county is not None:
             return Area(Scope.COUNTY, county)
     return Area(Scope.REGION)
