@@ -341,8 +341,7 @@ def trend(data: DivideData, *, months: int = TREND_MONTHS) -> list[TrendPoint]:
     snapshots = grid_phases_at(grid, [end for _start, end in ends])
     sizes = {m.number: size_class(m.population) for m in grid.municipalities}
     points = []
-    for (start, _end), phases in zip(ends, snapshots, strict=True):
-        cells = grid.cells_at(phases)
+    for (start, _end), cells in zip(ends, grid.cells_over_time(snapshots), strict=True):
         scores = maturity(cells)
         points.append(
             TrendPoint(

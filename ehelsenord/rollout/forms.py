@@ -17,8 +17,7 @@ from ehelsenord.solutions.models import Phase
 
 PATIENT_DATA_REMINDER = _("One line, no patient data or other personal health information.")
 PUBLIC_HELP = _(
-    "Only the phase is shown, never the note, the traffic light or names, and only as it stood "
-    "%(days)d days ago."
+    "Only the phase is shown, never the note, the traffic light or names, and only as it stood %(days)d days ago."
 )
 
 

@@ -146,13 +146,23 @@ class Grid:
 
     def cells_at(self, phases: dict[tuple[str, int], Phase]) -> list[Cell]:
         """The cells with the phases of an earlier time (see grid_phases_at); other fields as today."""
-        cells = []
-        for municipality in self.municipalities:
-            for solution in self.solutions:
-                record = self.record(municipality, solution)
-                phase = phases.get((municipality.number, solution.pk), record.phase)
-                cells.append(replace(record, phase=phase).cell())
-        return cells
+        return self.cells_over_time([phases])[0]
+
+    def cells_over_time(self, snapshots: list[dict[tuple[str, int], Phase]]) -> list[list[Cell]]:
+        """cells_at for several times: a cell whose phase was the same then is today's cell, reused."""
+        keys = [(m.number, s.pk) for m in self.municipalities for s in self.solutions]
+        today = self.cells()
+        result = []
+        for phases in snapshots:
+            cells = []
+            for key, cell in zip(keys, today, strict=True):
+                phase = phases.get(key)
+                if phase is None or phase.key == cell.phase:
+                    cells.append(cell)
+                else:
+                    cells.append(replace(cell, phase=phase.key, stage=Stage(phase.stage)))
+            result.append(cells)
+        return result
 
 
 _RECORD_FIELDS = (
