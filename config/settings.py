@@ -157,7 +157,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# The number of our own proxies in front of the application (nginx: 1); they append the client's
+# address to X-Forwarded-For. The login lockout and the join form's rate limit count per client.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "ehelsenord.core.http.client_ip"
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", "Norsk bokmål")]
@@ -208,6 +211,8 @@ FRESHNESS_DAYS = env_int("FRESHNESS_DAYS", 90)
 # Public status pages and open data: a record's phase is shown as it stood this many days ago,
 # and only for records the municipality has marked public.
 PUBLIC_EMBARGO_DAYS = env_int("PUBLIC_EMBARGO_DAYS", 30)
+if PUBLIC_EMBARGO_DAYS < 1:
+    raise ImproperlyConfigured("PUBLIC_EMBARGO_DAYS must be at least 1: the public pages never show today's phases.")
 # Where the accessibility statement (/tilgjengelighet/) asks people to report barriers.
 ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "post@ehelsenord.no")
 

@@ -8,35 +8,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ehelsenord.agreements.models import AgreementRound, RoundOffer
-from ehelsenord.core.templatetags.numbers import percent
 from ehelsenord.core.text import norwegian_key
 from ehelsenord.divide import charts
-from ehelsenord.divide.hexmap import HexMap, HexPoint, hex_map
 from ehelsenord.divide.maturity import (
-    BANDS,
     Behind,
     Divide,
     Maturity,
     SizeClass,
-    band,
     behind_peers,
     divide,
     divide_by,
     maturity,
     size_class,
 )
-from ehelsenord.divide.tiles import LegendItem, Tile
 from ehelsenord.municipalities.models import County, Municipality
 from ehelsenord.municipalities.selectors import Area, area_from_param, county_list, municipality_list
 from ehelsenord.networks.models import NetworkMembership
@@ -166,7 +160,6 @@ class DivideData:
     fresh_since: datetime
     latest_update: datetime | None
     generated_at: datetime
-    networks: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
 
     @property
     def municipalities(self) -> list[Municipality]:
@@ -226,7 +219,6 @@ def divide_data(selection: Selection, *, now: datetime | None = None, also: Sequ
                 PeerGroup(PeerKind.HEALTH_COMMUNITY, m.health_community_id, m.health_community.name), []
             ).append(m.number)
     leads: dict[tuple[str, int], str] = {}  # (member, solution) → the lead of its network for the solution
-    networks: dict[str, list[tuple[int, str, str]]] = {}
     memberships = NetworkMembership.objects.filter(solution__in=chosen_ids).values_list(
         "network_id", "network__name", "municipality_id", "solution_id", "network__lead_id"
     )
@@ -235,7 +227,6 @@ def divide_data(selection: Selection, *, now: datetime | None = None, also: Sequ
             continue
         groups.setdefault(PeerGroup(PeerKind.NETWORK, network_id, name), []).append(member)
         leads[(member, solution_id)] = lead
-        networks.setdefault(member, []).append((network_id, name, lead))
 
     behind_by_municipality: dict[str, list[Behind[PeerGroup]]] = {}
     for found in behind_peers(scores, groups):
@@ -306,7 +297,6 @@ def divide_data(selection: Selection, *, now: datetime | None = None, also: Sequ
         fresh_since=fresh_since,
         latest_update=max(updates) if updates else None,
         generated_at=now,
-        networks=networks,
     )
 
 
@@ -349,146 +339,6 @@ def trend(data: DivideData, *, months: int = TREND_MONTHS) -> list[TrendPoint]:
             )
         )
     return points
-
-
-# --- The map -------------------------------------------------------------------------------------
-
-MATURITY = "modenhet"
-
-
-@dataclass(frozen=True)
-class MapRow:
-    municipality: Municipality
-    size: str
-    value: str  # the score or the phase, as text
-    category: str
-    category_label: str
-    maturity: Maturity
-
-
-@dataclass
-class MapColour:
-    """The map coloured by maturity or by one solution's phase, with its legend and its table."""
-
-    value: str  # MATURITY or a solution's slug
-    solution: Solution | None
-    hexmap: HexMap
-    tiles: dict[str, Tile]
-    legend: list[LegendItem]
-    rows: list[MapRow]
-    options: list[tuple[str, str]]
-
-
-def abbreviations(names: dict[str, str]) -> dict[str, str]:
-    """A unique code of three letters per key, from its name: Bodø → BOD, then Bø → BØ.
-
-    A name whose first three letters are taken tries its first two letters and a later one
-    (Sørfold → SØF), in key order, so the codes are the same for the same names.
-    """
-    taken: set[str] = set()
-    codes: dict[str, str] = {}
-    for key in sorted(names):
-        letters = [char for char in names[key].upper() if char.isalpha()]
-        candidates = ["".join(letters[:3])]
-        candidates += [letters[0] + letters[1] + later for later in letters[3:]]
-        candidates += [
-            letters[0] + middle + later for i, middle in enumerate(letters[1:], 1) for later in letters[i + 1 :]
-        ]
-        code = next((c for c in candidates if c not in taken and (len(c) < 3 or c[1] != c[2])), None) or next(
-            (c for c in candidates if c not in taken), None
-        )
-        if code is None:  # every combination taken: number it
-            code = next(f"{letters[0]}{number}" for number in range(1, 100) if f"{letters[0]}{number}" not in taken)
-        taken.add(code)
-        codes[key] = code
-    return codes
-
-
-def band_label(band_index: int) -> str:
-    size = 100 // BANDS
-    low = band_index * size
-    return f"{low}–{low + size - 1} %" if band_index < BANDS - 1 else f"{low}–100 %"
-
-
-def map_data(data: DivideData, colour: str) -> MapColour:
-    """Tiles for every municipality of the area, coloured by maturity or by the phase of the solution `colour`."""
-    municipalities = data.municipalities
-    hexmap = hex_map([HexPoint(m.number, float(m.latitude), float(m.longitude)) for m in municipalities])
-    solution = next((s for s in data.selection.catalogue if s.slug == colour), None)
-    options = [(MATURITY, _("Maturity over the chosen solutions"))] + [
-        (s.slug, _("Phase of %(solution)s") % {"solution": s.name}) for s in data.selection.catalogue
-    ]
-    tiles: dict[str, Tile] = {}
-    rows = []
-    codes = abbreviations({m.number: m.name_nb for m in municipalities})
-    if solution is None:
-        legend = [LegendItem(f"band-{index}", band_label(index)) for index in range(BANDS)]
-        legend.append(LegendItem("none", _("No relevant solution")))
-        labels = {item.category: item.label for item in legend}
-        for m in municipalities:
-            score = data.scores[m.number].score
-            category = "none" if score is None else f"band-{band(score)}"
-            value = _("no relevant solution") if score is None else percent(score)
-            tiles[m.number] = Tile(
-                key=m.number,
-                href=m.get_absolute_url(),
-                name=_("%(municipality)s (%(code)s): maturity %(value)s")
-                % {"municipality": m.name, "code": codes[m.number], "value": value},
-                short=codes[m.number],
-                category=category,
-            )
-            rows.append(
-                MapRow(
-                    m,
-                    SIZE_CLASS_LABELS[size_class(m.population)],
-                    value,
-                    category,
-                    labels[category],
-                    data.scores[m.number],
-                )
-            )
-    else:
-        # divide_data(also=[solution]) loads the solution's records with the others; else one query more.
-        grid = (
-            data.grid
-            if solution in data.grid.solutions
-            else rollout_grid(area=data.selection.area, municipalities=municipalities, solutions=[solution])
-        )
-        legend = [LegendItem(f"stage-{stage.value}", str(stage.label)) for stage in Stage]
-        for m in municipalities:
-            record = grid.record(m, solution)
-            category = f"stage-{record.stage.value}"
-            tiles[m.number] = Tile(
-                key=m.number,
-                href=record_url(m, solution),
-                name=_("%(municipality)s (%(code)s): %(phase)s")
-                % {"municipality": m.name, "code": codes[m.number], "phase": record.phase.name},
-                short=codes[m.number],
-                category=category,
-            )
-            rows.append(
-                MapRow(
-                    m,
-                    SIZE_CLASS_LABELS[size_class(m.population)],
-                    record.phase.name,
-                    category,
-                    str(record.stage.label),
-                    data.scores[m.number],
-                )
-            )
-    return MapColour(
-        value=solution.slug if solution else MATURITY,
-        solution=solution,
-        hexmap=hexmap,
-        tiles=tiles,
-        legend=legend,
-        rows=rows,
-        options=options,
-    )
-
-
-def record_url(municipality: Municipality, solution: Solution) -> str:
-    return reverse("rollout:record", args=[municipality.number, solution.slug])
 
 
 # --- The trend's charts (the page and the report draw the same) -------------------------------

@@ -9,21 +9,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ehelsenord.core.http import AuthedRequest
 from ehelsenord.divide import charts, reports
+from ehelsenord.divide.map import band_label, map_data
 from ehelsenord.divide.maturity import BANDS, BEHIND_BY, MAX_POINTS, MIN_PEERS, STAGE_POINTS
-from ehelsenord.divide.selectors import (
-    DivideData,
-    Selection,
-    band_label,
-    divide_data,
-    map_data,
-    selection_from,
-    trend,
-    trend_figures,
-)
+from ehelsenord.divide.selectors import DivideData, Selection, divide_data, selection_from, trend, trend_figures
 from ehelsenord.municipalities.selectors import area_param, area_reaches_outside_region
 from ehelsenord.rollout.matrix import area_label
 
@@ -80,7 +72,7 @@ def _quality(data: DivideData) -> dict[str, int]:
     }
 
 
-@require_GET
+@require_safe
 def overview(request: AuthedRequest) -> HttpResponse:
     selection = _selection(request)
     data = divide_data(selection)
@@ -98,7 +90,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def map_view(request: AuthedRequest) -> HttpResponse:
     selection = _selection(request)
     colour_by = request.GET.get("farge", "")
@@ -112,7 +104,7 @@ def map_view(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def trend_view(request: AuthedRequest) -> HttpResponse:
     selection = _selection(request)
     data = divide_data(selection)
@@ -133,14 +125,14 @@ def trend_view(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def report_pdf(request: AuthedRequest) -> HttpResponse:
     selection = _selection(request)
     data = divide_data(selection)
     return reports.report_pdf_response(data, trend(data))
 
 
-@require_GET
+@require_safe
 def report_xlsx(request: AuthedRequest) -> HttpResponse:
     selection = _selection(request)
     data = divide_data(selection)

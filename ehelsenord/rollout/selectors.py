@@ -133,11 +133,6 @@ class Grid:
             return found
         return RecordView(municipality=municipality, solution=solution, phase=solution.phase_template.phases.all()[0])
 
-    def record_by_key(self, key: tuple[str, int]) -> RecordView:
-        municipality = next(m for m in self.municipalities if m.number == key[0])
-        solution = next(s for s in self.solutions if s.pk == key[1])
-        return self.record(municipality, solution)
-
     def rows(self) -> list[tuple[Municipality, list[RecordView]]]:
         return [(m, [self.record(m, s) for s in self.solutions]) for m in self.municipalities]
 
@@ -254,8 +249,11 @@ def grid_phases_at(grid: Grid, times: list[datetime]) -> list[dict[tuple[str, in
         (solution.pk, phase.key): phase for solution in grid.solutions for phase in solution.phase_template.phases.all()
     }
     snapshots = phases_at(current, changes, times)
+    # A "before" that is no phase of the template (the template changed since) counts as its first
+    # phase: never as today's, which the public pages must not show before the embargo.
+    first = {solution.pk: solution.phase_template.phases.all()[0] for solution in grid.solutions}
     return [
-        {key: phases.get((key[1], phase_key)) or grid.record_by_key(key).phase for key, phase_key in snapshot.items()}
+        {key: phases.get((key[1], phase_key)) or first[key[1]] for key, phase_key in snapshot.items()}
         for snapshot in snapshots
     ]
 

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from ehelsenord.agreements.models import AgreementVersion
 
 NOTE_MAX_LENGTH = 200
+# Fields whose change is recorded in the history but does not make the record's data newer.
+UNDATED_FIELDS = frozenset({"public"})
 
 
 @dataclass(frozen=True)
@@ -225,8 +227,11 @@ def _apply(
                 )
             )
             setattr(implementation, field, clean[field])
-        implementation.updated_by = user
-        implementation.updated_at = now
+        # Publishing says nothing new about the rollout: the record's data stays as fresh as it was.
+        touches_data = is_new or any(field not in UNDATED_FIELDS for field in changed)
+        if touches_data:
+            implementation.updated_by = user
+            implementation.updated_at = now
         if is_new:
             existing[(update.municipality.number, update.solution.pk)] = implementation
             created.append(implementation)
@@ -237,7 +242,9 @@ def _apply(
     # expressions over every column when a spreadsheet changes hundreds of records.
     for implementation, fields in updated.values():
         values = {name: getattr(implementation, name) for name in fields}
-        Implementation.objects.filter(pk=implementation.pk).update(**values, updated_by=user, updated_at=now)
+        if fields - UNDATED_FIELDS:
+            values.update(updated_by=user, updated_at=now)
+        Implementation.objects.filter(pk=implementation.pk).update(**values)
     for implementation, entry in history:
         entry.implementation = implementation
     ImplementationChange.objects.bulk_create([entry for _implementation, entry in history], batch_size=1000)

@@ -12,15 +12,9 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from ehelsenord.divide.map import MATURITY, band_label, map_data
 from ehelsenord.divide.maturity import BANDS, BEHIND_BY, MAX_POINTS, MIN_PEERS, STAGE_POINTS
-from ehelsenord.divide.selectors import (
-    MATURITY,
-    DivideData,
-    TrendPoint,
-    band_label,
-    map_data,
-    trend_figures,
-)
+from ehelsenord.divide.selectors import DivideData, TrendPoint, trend_figures
 from ehelsenord.municipalities.selectors import area_reaches_outside_region
 
 if TYPE_CHECKING:

@@ -17,14 +17,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ehelsenord.core.templatetags.numbers import percent
 from ehelsenord.core.xlsx import add_sheet, xlsx_cell
+from ehelsenord.divide.map import band_label
 from ehelsenord.divide.maturity import BANDS, Divide, size_class
-from ehelsenord.divide.selectors import (
-    SIZE_CLASS_LABELS,
-    DivideData,
-    TrendPoint,
-    band_label,
-    trend_figures,
-)
+from ehelsenord.divide.selectors import SIZE_CLASS_LABELS, DivideData, TrendPoint, trend_figures
 
 if TYPE_CHECKING:
     pass

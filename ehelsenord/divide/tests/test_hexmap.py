@@ -359,3 +359,11 @@ def test_no_tiles_no_map(db: None) -> None:
         },
     )
     assert not re.search(r"<svg|<figure", html)
+
+
+def test_every_category_of_one_colouring_has_a_pattern_of_its_own() -> None:
+    from ehelsenord.divide.tiles import CATEGORY_STYLES, MATURITY_CATEGORIES, STAGE_CATEGORIES
+
+    for categories in (MATURITY_CATEGORIES, STAGE_CATEGORIES):
+        patterns = [CATEGORY_STYLES[category].pattern for category in categories]
+        assert len(set(patterns)) == len(patterns), patterns

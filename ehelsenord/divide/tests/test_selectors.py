@@ -19,17 +19,9 @@ from django.test.utils import CaptureQueriesContext
 
 from ehelsenord.agreements.models import AgreementRound
 from ehelsenord.agreements.services import OfferInput, RoundInput, round_create
+from ehelsenord.divide.map import abbreviations, map_data
 from ehelsenord.divide.maturity import Coverage, Divide, Maturity, Quartiles, SizeClass
-from ehelsenord.divide.selectors import (
-    PeerGroup,
-    PeerKind,
-    Selection,
-    abbreviations,
-    divide_data,
-    map_data,
-    selection_from,
-    trend,
-)
+from ehelsenord.divide.selectors import PeerGroup, PeerKind, Selection, divide_data, selection_from, trend
 from ehelsenord.municipalities.models import County, Municipality
 from ehelsenord.municipalities.selectors import Area, Scope
 from ehelsenord.networks.models import BuddyNetwork

@@ -18,8 +18,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from ehelsenord.core.templatetags.numbers import decimal2, gap_whole, percent, signed
+from ehelsenord.divide.map import map_data
 from ehelsenord.divide.maturity import Divide, SizeClass
-from ehelsenord.divide.selectors import divide_data, map_data, trend
+from ehelsenord.divide.selectors import divide_data, trend
 from ehelsenord.divide.tests.test_selectors import (
     BODO,
     CHOSEN,

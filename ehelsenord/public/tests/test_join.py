@@ -642,3 +642,33 @@ def test_queue_lists_pending_oldest_first(client: Client, join_admin: Any) -> No
     client.force_login(join_admin)
     queue = client.get(QUEUE).context["queue"]
     assert [join_request.pk for join_request in queue.pending] == [first.pk, second.pk]
+
+
+def test_behind_the_proxy_each_visitor_has_a_limit_of_their_own(
+    client: Client, db: Any, join_data: dict[str, Any], settings: Any
+) -> None:
+    settings.PROXY_COUNT = 1  # nginx in front: every request comes from its address
+    for number in range(6):
+        response = client.post(
+            URL,
+            {**join_data, "email": f"person{number}@bodo.kommune.example"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+        )
+        assert (response.status_code, response["Location"]) == (302, THANKS)
+    assert JoinRequest.objects.count() == 6
+    # One visitor's sixth request is still refused, whatever it claims in front of our proxy's entry.
+    for number in range(5):
+        client.post(
+            URL,
+            {**join_data, "email": f"again{number}@bodo.kommune.example"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"{number}.{number}.{number}.{number}, 198.51.100.9",
+        )
+    refused = client.post(
+        URL,
+        {**join_data, "email": "again5@bodo.kommune.example"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="7.7.7.7, 198.51.100.9",
+    )
+    assert (refused.status_code, JoinRequest.objects.count()) == (429, 11)

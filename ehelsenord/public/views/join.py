@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -10,13 +9,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ehelsenord.accounts.enums import Role
 from ehelsenord.accounts.selectors import region_municipalities
 from ehelsenord.accounts.views import forbidden
 from ehelsenord.core.forms import add_errors
 from ehelsenord.core.http import AuthedRequest
+from ehelsenord.core.http import client_ip
 from ehelsenord.core.ratelimit import rate_limit_exceeded
 from ehelsenord.public.enums import Arena, JoinRequestStatus
 from ehelsenord.public.forms import JoinApproveForm, JoinForm, JoinRejectForm
@@ -38,7 +38,7 @@ def _not_admin(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def join_form(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None, municipalities=region_municipalities())
     if request.method == "POST":
@@ -49,7 +49,7 @@ def join_form(request: HttpRequest) -> HttpResponse:
             # Only requests that would be stored count: a person correcting typos is never locked out.
             if rate_limit_exceeded(
                 scope="join",
-                key=get_client_ip_address(request) or "unknown",
+                key=client_ip(request) or "unknown",
                 limit=settings.JOIN_REQUESTS_PER_HOUR,
                 window_seconds=3600,
             ):
@@ -75,7 +75,7 @@ def join_form(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def join_thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "public/join_thanks.html")
 
@@ -83,7 +83,7 @@ def join_thanks(request: HttpRequest) -> HttpResponse:
 # --- The queue -------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def queue(request: AuthedRequest) -> HttpResponse:
     if not request.user.is_network_admin:
         return _not_admin(request)

@@ -196,3 +196,28 @@ def test_implementation_update_many_is_all_or_nothing(bodo: Any, rost: Any, pll:
         implementation_update_many(user=bodo_contact, updates=updates)
     assert not Implementation.objects.exists()
     assert ImplementationChange.objects.count() == 0
+
+
+def test_publishing_is_recorded_but_does_not_make_the_data_newer(
+    bodo: Any, pll: Solution, coordinator: Any, bodo_contact: Any
+) -> None:
+    from datetime import UTC, datetime
+
+    then = datetime(2025, 1, 6, 9, tzinfo=UTC)
+    later = datetime(2026, 11, 2, 14, tzinfo=UTC)
+    implementation_update(municipality=bodo, solution=pll, user=coordinator, changes={"note": "Startet"}, at=then)
+
+    result = implementation_update(
+        municipality=bodo, solution=pll, user=bodo_contact, changes={"public": True}, at=later
+    )
+
+    assert result.changed_fields == ("public",)
+    record = Implementation.objects.get(municipality=bodo, solution=pll)
+    assert (record.public, record.updated_at, record.updated_by) == (True, then, coordinator)
+    assert _history(record)[-1] == ("public", "false", "true", "web")
+    # With another field in the same change, the data is newer after all.
+    implementation_update(
+        municipality=bodo, solution=pll, user=bodo_contact, changes={"public": False, "note": "I gang"}, at=later
+    )
+    record.refresh_from_db()
+    assert (record.public, record.updated_at, record.updated_by) == (False, later, bodo_contact)

@@ -335,7 +335,7 @@ def test_grid_phases_at_stays_one_query_for_the_whole_country(
     moved = {
         key: phase.key
         for key, phase in snapshots[0].items()
-        if phase.key != grid.record_by_key(key).solution.phase_template.phases.all()[0].key
+        if phase.key != next(s for s in solutions if s.pk == key[1]).phase_template.phases.all()[0].key
     }
     assert moved == {(bodo.number, pll.pk): "utproving"}
 
@@ -384,3 +384,22 @@ def test_cells_at_without_earlier_phases_is_todays_cells(
     assert grid.cells_at({}) == grid.cells()
     (today,) = grid_phases_at(grid, [history])
     assert grid.cells_at(today) == grid.cells()
+
+
+def test_a_before_value_that_is_no_phase_counts_as_the_first_phase_never_as_today(
+    bodo: Any, pll: Solution, coordinator: Any
+) -> None:
+    from ehelsenord.rollout.models import ImplementationChange
+
+    now = timezone.now()
+    implementation_update(
+        municipality=bodo, solution=pll, user=coordinator, changes={"phase": "i_drift"}, at=now - timedelta(days=10)
+    )
+    # The template was changed since: the history's "before" names a phase that no longer exists.
+    ImplementationChange.objects.filter(field="phase").update(old_value="fase-som-er-borte")
+    grid = rollout_grid(municipalities=[bodo], solutions=[pll])
+
+    (then,) = grid_phases_at(grid, [now - timedelta(days=30)])
+
+    assert then[(bodo.number, pll.pk)] == pll.phase_template.phases.all()[0]
+    assert grid.record(bodo, pll).phase.key == "i_drift"
