@@ -202,4 +202,4 @@ def letter_pdf(content: dict[str, Any], fingerprint: str = "") -> bytes:
     from weasyprint import CSS, HTML
 
     html = HTML(string=letter_html(content, fingerprint), base_url=str(settings.BASE_DIR))
-    return html.write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))]) or b""
+    return html.write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))], pdf_tags=True) or b""

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ehelsenord.core.templatetags.numbers import percent
+
 # Space for the axis labels around the plot area, in SVG units.
 LEFT, RIGHT, TOP, BOTTOM = 48.0, 150.0, 12.0, 36.0
 STYLES = ("a", "b", "c", "d", "e")
@@ -48,10 +50,6 @@ class LineChart:
     lines: list[Line]
     x_ticks: list[Tick]
     y_ticks: list[Tick]
-
-
-def percent(value: float) -> str:
-    return f"{round(value * 100)} %"
 
 
 def _spread_labels(positions: list[float], *, gap: float, low: float, high: float) -> list[float]:

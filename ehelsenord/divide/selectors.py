@@ -209,7 +209,11 @@ def divide_data(selection: Selection, *, now: datetime | None = None, also: Sequ
 
     # Peer groups: size class, county, health community, buddy networks of the chosen solutions.
     groups: dict[PeerGroup, list[str]] = {}
+    # Peers are the region's municipalities: those elsewhere do not report here, so in all of Norway
+    # they would sit at 0 and pull every median down, and nobody in the region could be behind.
     for m in municipalities:
+        if not m.county.in_region:
+            continue
         groups.setdefault(PeerGroup(PeerKind.SIZE, sizes[m.number], SIZE_CLASS_LABELS[sizes[m.number]]), []).append(
             m.number
         )

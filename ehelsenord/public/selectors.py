@@ -3,7 +3,7 @@
 The rules, in one place so the pages and the open data can never differ:
 - only the region's municipalities and the solutions in use (historical ones are left out);
 - only records the municipality has marked public (the flag as it is now: unticking it hides the
-  record at once);
+  record from the pages at once, and from the open data within its cache time of five minutes);
 - only the phase, never the traffic light, note, dates, evidence or people;
 - the phase as it stood at the start of `data_per`, PUBLIC_EMBARGO_DAYS days before today, rebuilt
   from the history, so nothing newer than the embargo is ever shown.

@@ -48,3 +48,8 @@ def spread_whole(quartiles: Any) -> int:
 def decimal2(value: float) -> str:
     """A number with two decimals, the Norwegian way: 0.2345 → "0,23"."""
     return f"{value:.2f}".replace(".", ",")
+
+
+@register.filter
+def absolute(value: int) -> int:
+    return abs(value)

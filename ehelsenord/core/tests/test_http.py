@@ -25,6 +25,7 @@ def test_client_ip_takes_the_address_our_own_proxy_saw(
     settings: Any, proxies: int, forwarded: str, remote: str, expected: str
 ) -> None:
     settings.PROXY_COUNT = proxies
-    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
-    request = RequestFactory().get("/", REMOTE_ADDR=remote, **headers)
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
+    if forwarded:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
     assert client_ip(request) == expected

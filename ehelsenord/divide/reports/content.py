@@ -186,6 +186,3 @@ def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-# --- PDF -------------------------------------------------------------------------------------------

@@ -98,7 +98,8 @@ def report_pdf(report: Report) -> bytes:
     html = HTML(string=_with_svg_styles(report_html(report)), base_url=str(settings.BASE_DIR))
     with _PDF_LOCK:
         fonts, stylesheet = _fonts_and_css()
-        return html.write_pdf(stylesheets=[stylesheet], font_config=fonts) or b""
+        # Tagged (structure, reading order, alt texts) so screen readers can read the report.
+        return html.write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_tags=True) or b""
 
 
 def report_pdf_response(data: DivideData, points: list[TrendPoint]) -> HttpResponse:

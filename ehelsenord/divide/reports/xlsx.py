@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -19,18 +19,13 @@ from ehelsenord.core.templatetags.numbers import percent
 from ehelsenord.core.xlsx import add_sheet, xlsx_cell
 from ehelsenord.divide.map import band_label
 from ehelsenord.divide.maturity import BANDS, Divide, size_class
-from ehelsenord.divide.selectors import SIZE_CLASS_LABELS, DivideData, TrendPoint, trend_figures
-
-if TYPE_CHECKING:
-    pass
-
-
 from ehelsenord.divide.reports.content import (
     Report,
     attachment,
     formula_in_words,
     report_of,
 )
+from ehelsenord.divide.selectors import SIZE_CLASS_LABELS, DivideData, TrendPoint, trend_figures
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT_FORMAT = "0%"

@@ -161,7 +161,7 @@ def test_the_solutions_can_be_chosen_with_the_keyboard_alone(
     assert page.url == f"{live}/forskjeller/?omrade=region&losning=helsenettet&{CHOICE}"
     expect(summary).to_have_text("4 løsninger valgt")
     expect(page.locator("details.divide-solutions")).to_have_attribute("open", "")
-    expect(page.get_by_text("Målt over: Helsenettet (medlemskap), HelseID, Kjernejournal")).to_be_visible()
+    expect(page.get_by_text("Målt for: Helsenettet (medlemskap), HelseID, Kjernejournal")).to_be_visible()
 
 
 def test_the_details_open_with_space_too(

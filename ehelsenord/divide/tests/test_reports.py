@@ -218,6 +218,9 @@ def test_the_pdf_for_the_region(frozen: None, records: None, reader_client: Clie
 
     # The named fonts only, embedded: the same PDF on every machine.
     assert pdf_fonts(response.content, tmp_path) == {"DejaVu-Sans": "yes", "DejaVu-Sans-Bold": "yes"}
+    # Tagged, so a screen reader gets the structure and the reading order.
+    info = subprocess.run(["pdfinfo", "-"], input=response.content, capture_output=True, check=True).stdout  # noqa: S607
+    assert "Tagged:          yes" in info.decode()
 
 
 def test_the_pdf_never_holds_the_records_notes(frozen: None, records: None, reader_client: Client) -> None:
@@ -237,7 +240,7 @@ def test_the_pdf_for_a_county_without_records(frozen: None, reference_data: None
     assert "Statusrapport: Finnmark" in text
     assert "Siste endring i dataene Ingen kommune har registrert noe ennå." in text
     assert "Hele katalogen: ingen avtalerunde har prioritert løsninger ennå." in text
-    assert "Ingen kommune ligger klart bak sine likemenn med de valgte løsningene." in text
+    assert "Ingen kommune ligger klart bak kommuner som ligner den, med de valgte løsningene." in text
     assert "Forskjellsmål etter fylke" not in text  # one county: no table per county
     assert "Alta Finnmark 20 000 + 0 %" in text
 

@@ -349,7 +349,7 @@ def behind_rows(data: Any) -> list[tuple[str, float, list[tuple[PeerGroup, float
 
 
 SAME_SIZE = "samme størrelsesklasse: 20 000 +"
-LEADS = "leder kompisnettverket deres"
+LEADS = "leder kompisnettverket kommunen er med i"
 
 
 def test_municipalities_clearly_behind_their_size_class_are_listed_with_their_lacks_and_helpers(
@@ -523,7 +523,7 @@ def test_map_by_maturity_has_a_band_per_municipality(coordinator: Any) -> None:
     assert (bodo.size, bodo.value, bodo.category) == ("20 000 +", "80\u00a0%", "band-4")
     assert bodo.category_label == "80–100 %"
     assert [row.municipality for row in colour.rows] == data.municipalities
-    assert colour.options[0] == ("modenhet", "Modenhet over de valgte løsningene")
+    assert colour.options[0] == ("modenhet", "Modenhet for de valgte løsningene")
     assert colour.options[1:] == [(s.slug, f"Fase for {s.name}") for s in solution_list()]
 
 
@@ -616,3 +616,13 @@ def test_abbreviations_are_unique_and_stable() -> None:
     names = {"1804": "Bodø", "1845": "Sørfold", "1867": "Bø", "4622": "Ullensvang", "1811": "Sørreisa"}
     assert abbreviations(names) == {"1804": "BOD", "1811": "SØR", "1845": "SØF", "1867": "BØ", "4622": "ULE"}
     assert abbreviations(names) == abbreviations(dict(reversed(list(names.items()))))
+
+
+def test_in_all_of_norway_the_peers_are_still_the_regions_municipalities(coordinator: Any) -> None:
+    peers_setup(coordinator)
+    region = divide_data(chosen_selection(), now=NOW)
+    norway = divide_data(chosen_selection("norge"), now=NOW)
+    # The 277 municipalities outside the region sit at 0 and would pull every size class's median to
+    # 0: nobody could be behind. They are measured, but they are nobody's peers.
+    assert len(norway.municipalities) == 357
+    assert behind_rows(norway) == behind_rows(region) != []

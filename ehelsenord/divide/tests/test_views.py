@@ -160,9 +160,8 @@ def test_overview_shows_the_selectors_figures(coordinator: Any, reader: Any) -> 
     response = get(client_for(reader), OVERVIEW, CHOICE)
     data = divide_data(chosen_selection(), now=NOW)
     main = main_of(response)
-    assert (
-        "Målt over: HelseID, Kjernejournal (fastlege og legevakt), E-resept og Sentral forskrivningsmodul (SFM)."
-        in (main.text())
+    assert "Målt for: HelseID, Kjernejournal (fastlege og legevakt), E-resept og Sentral forskrivningsmodul (SFM)." in (
+        main.text()
     )
     assert "Siste endring i dataene: 14. september 2026." in main.text()
     # Region: median 0; Gini 2989/3120 = 0.958; 9 of 240 pairs (3.75 %) against 3 · 158 451 of 3 · 487 744
@@ -236,7 +235,7 @@ def test_overview_lists_who_is_behind_with_lacks_and_helpers(coordinator: Any, r
     )
     assert harstad[1].startswith("Kjernejournal (fastlege og legevakt); mangler forutsetningene ")
     assert harstad[1].endswith(
-        ". Kan hjelpe: Tromsø (leder kompisnettverket deres), Bodø (samme størrelsesklasse: 20 000 +)."
+        ". Kan hjelpe: Tromsø (leder kompisnettverket kommunen er med i), Bodø (samme størrelsesklasse: 20 000 +)."
     )
     assert {"Helsenettet (medlemskap)", "HelseID"} == set(
         harstad[1].split("mangler forutsetningene ")[1].split(". Kan hjelpe")[0].split(", ")
@@ -264,7 +263,7 @@ def test_overview_is_never_a_league_table(coordinator: Any, reader: Any) -> None
 def test_overview_says_so_when_nobody_is_behind(reader: Any) -> None:
     main = main_of(get(client_for(reader), OVERVIEW, CHOICE))
     assert main.find_all("li", class_="divide-behind__item") == []
-    assert "Ingen kommune ligger klart bak sine likemenn med de valgte løsningene." in main.text()
+    assert "Ingen kommune ligger klart bak kommuner som ligner den, med de valgte løsningene." in main.text()
 
 
 def test_overview_of_norway_and_of_a_county(coordinator: Any, reader: Any) -> None:
@@ -318,7 +317,7 @@ def test_unknown_solutions_are_ignored(coordinator: Any, reader: Any) -> None:
         "Uten et valg måles løsningene som ble prioritert i den siste avtalerunden (Prioriterte løsninger 2027)."
         in (main.text())
     )
-    assert "Målt over: HelseID, E-resept og Sentral forskrivningsmodul (SFM)." in main.text()
+    assert "Målt for: HelseID, E-resept og Sentral forskrivningsmodul (SFM)." in main.text()
     assert "finnes-ikke" not in response.content.decode()
     # One known among unknown ones: that one is the choice, the details stay open to show it.
     response = get(client, OVERVIEW, f"losning=finnes-ikke&losning={KJERNEJOURNAL}")

@@ -141,7 +141,7 @@ BAD_INPUT = [
         "Du valgte en kommune: la «Navn på annen arbeidsgiver» stå tomt, eller velg «Annen arbeidsgiver» i listen.",
     ),
     ({"employer": "annen", "employer_other": "x" * 151}, "employer_other", "Navnet på arbeidsgiveren er for langt."),
-    ({"arenas": []}, "arenas", "Velg minst én arena du vil jobbe i."),
+    ({"arenas": []}, "arenas", "Velg minst ett av målene du vil jobbe med."),
     ({"arenas": ["erfaring", "tull"]}, "arenas", "Velg arenaer fra listen."),
     ({"message": "x" * 1001}, "message", "Skriv høyst 1000 tegn (du skrev 1001)."),
     (
@@ -178,7 +178,7 @@ def test_service_validates_again(db: Any) -> None:
         _submit(municipality=oslo, consent=False, arenas=[])
     assert refused.value.message_dict == {
         "employer": ["Velg en kommune i regionen."],
-        "arenas": ["Velg minst én arena du vil jobbe i."],
+        "arenas": ["Velg minst ett av målene du vil jobbe med."],
         "consent": [
             "Kryss av for å samtykke til at opplysningene lagres. Uten samtykke kan vi ikke behandle forespørselen."
         ],

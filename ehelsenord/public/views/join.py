@@ -15,8 +15,7 @@ from ehelsenord.accounts.enums import Role
 from ehelsenord.accounts.selectors import region_municipalities
 from ehelsenord.accounts.views import forbidden
 from ehelsenord.core.forms import add_errors
-from ehelsenord.core.http import AuthedRequest
-from ehelsenord.core.http import client_ip
+from ehelsenord.core.http import AuthedRequest, client_ip
 from ehelsenord.core.ratelimit import rate_limit_exceeded
 from ehelsenord.public.enums import Arena, JoinRequestStatus
 from ehelsenord.public.forms import JoinApproveForm, JoinForm, JoinRejectForm
