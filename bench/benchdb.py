@@ -41,3 +41,14 @@ def fresh_database(db_file: Path) -> None:
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     call_command("load_reference_data", verbosity=0)
+
+
+def analyze() -> None:
+    """On PostgreSQL, give the planner statistics for the data just loaded, as autovacuum does in
+    production a while after a load (without them it misjudges the joins of the history).
+    SQLite is left as a deployment leaves it: without ANALYZE."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -22,7 +22,7 @@ import statistics
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from benchdb import fresh_database, setup
+from benchdb import analyze, fresh_database, setup
 
 DB_FILE = setup("pages")
 
@@ -200,6 +200,7 @@ def main() -> None:
     setup_test_environment()
     started = time.perf_counter()
     dataset = build_dataset()
+    analyze()
     build_s = round(time.perf_counter() - started, 1)
     client = Client()
     client.force_login(User.objects.get(email="bench@ehelsenord.example"))
