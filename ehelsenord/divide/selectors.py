@@ -147,6 +147,23 @@ class BehindRow:
     lacks: list[Lack]
 
 
+@dataclass(frozen=True)
+class Freshness:
+    """Of the relevant municipality × solution pairs, how many were updated lately and how many are documented."""
+
+    relevant: int
+    fresh: int
+    documented: int
+
+    @property
+    def fresh_share(self) -> float:
+        return self.fresh / self.relevant if self.relevant else 0.0
+
+    @property
+    def documented_share(self) -> float:
+        return self.documented / self.relevant if self.relevant else 0.0
+
+
 @dataclass
 class DivideData:
     selection: Selection
@@ -164,6 +181,15 @@ class DivideData:
     @property
     def municipalities(self) -> list[Municipality]:
         return self.grid.municipalities
+
+    @property
+    def freshness(self) -> Freshness:
+        scores = self.scores.values()
+        return Freshness(
+            relevant=sum(score.relevant for score in scores),
+            fresh=sum(score.fresh for score in scores),
+            documented=sum(score.documented for score in scores),
+        )
 
     def score_of(self, municipality: Municipality) -> Maturity:
         return self.scores[municipality.number]

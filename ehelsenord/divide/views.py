@@ -15,7 +15,7 @@ from ehelsenord.core.http import AuthedRequest
 from ehelsenord.divide import charts, reports
 from ehelsenord.divide.map import band_label, map_data
 from ehelsenord.divide.maturity import BANDS, BEHIND_BY, MAX_POINTS, MIN_PEERS, STAGE_POINTS
-from ehelsenord.divide.selectors import DivideData, Selection, divide_data, selection_from, trend, trend_figures
+from ehelsenord.divide.selectors import Selection, divide_data, selection_from, trend, trend_figures
 from ehelsenord.municipalities.selectors import area_param, area_reaches_outside_region
 from ehelsenord.rollout.matrix import area_label
 
@@ -63,15 +63,6 @@ def _context(selection: Selection, **more: Any) -> dict[str, Any]:
     }
 
 
-def _quality(data: DivideData) -> dict[str, int]:
-    relevant = sum(score.relevant for score in data.scores.values())
-    return {
-        "relevant": relevant,
-        "documented": sum(score.documented for score in data.scores.values()),
-        "fresh": sum(score.fresh for score in data.scores.values()),
-    }
-
-
 @require_safe
 def overview(request: AuthedRequest) -> HttpResponse:
     selection = _selection(request)
@@ -83,7 +74,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
         _context(
             selection,
             data=data,
-            quality=_quality(data),
+            quality=data.freshness,
             bands=list(zip(labels, data.total.distribution, strict=True)),
             distribution=charts.bar_chart(labels, data.total.distribution),
         ),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from ehelsenord.divide.maturity import MAX_POINTS, STAGE_POINTS
 from ehelsenord.divide.selectors import (
     DivideData,
+    Freshness,
     TrendPoint,
 )
 from ehelsenord.rollout.aggregation import Summary, summarize
@@ -81,32 +82,6 @@ def solution_adoption(data: DivideData) -> list[SolutionAdoption]:
             )
         )
     return adoption
-
-
-@dataclass(frozen=True)
-class Freshness:
-    """Of the relevant municipality × solution pairs, how many were updated lately and how many are documented."""
-
-    relevant: int
-    fresh: int
-    documented: int
-
-    @property
-    def fresh_share(self) -> float:
-        return self.fresh / self.relevant if self.relevant else 0.0
-
-    @property
-    def documented_share(self) -> float:
-        return self.documented / self.relevant if self.relevant else 0.0
-
-
-def freshness(data: DivideData) -> Freshness:
-    scores = data.scores.values()
-    return Freshness(
-        relevant=sum(score.relevant for score in scores),
-        fresh=sum(score.fresh for score in scores),
-        documented=sum(score.documented for score in scores),
-    )
 
 
 def why_these_solutions(data: DivideData) -> str:
@@ -168,7 +143,7 @@ def report_of(data: DivideData, points: list[TrendPoint]) -> Report:
         title=_("Status report: %(area)s") % {"area": area},
         generated_at=timezone.localtime(data.generated_at),
         latest_update=timezone.localtime(data.latest_update) if data.latest_update else None,
-        freshness=freshness(data),
+        freshness=data.freshness,
         why=why_these_solutions(data),
         adoption=solution_adoption(data),
     )
