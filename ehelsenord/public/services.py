@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -184,6 +185,30 @@ def join_request_submit(
 # --- Deciding --------------------------------------------------------------------------------------
 
 
+def _decide(
+    locked: JoinRequest,
+    *,
+    actor: User,
+    status: JoinRequestStatus,
+    fields: dict[str, Any],
+    audited: dict[str, Any] | None = None,
+) -> None:
+    """Record a decision on a locked pending request, and audit it without the person's data."""
+    locked.status = status
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["status", "decided_by", "decided_at", *fields])
+    audit_record(
+        actor=actor,
+        action=f"join_request.{status}",
+        obj=locked,
+        before={"status": JoinRequestStatus.PENDING},
+        after={"status": status, **(audited or {})},
+    )
+
+
 def join_request_approve(
     *, actor: User, join_request: JoinRequest, role: str, municipalities: Iterable[Municipality] = ()
 ) -> JoinRequest:
@@ -203,17 +228,12 @@ def join_request_approve(
             role=role,
             municipalities=chosen,
         )
-        locked.status = JoinRequestStatus.APPROVED
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.invitation = invitation
-        locked.save(update_fields=["status", "decided_by", "decided_at", "invitation"])
-        audit_record(
+        _decide(
+            locked,
             actor=actor,
-            action="join_request.approved",
-            obj=locked,
-            before={"status": JoinRequestStatus.PENDING},
-            after={"status": locked.status, "role": role, "invitation": invitation.pk},
+            status=JoinRequestStatus.APPROVED,
+            fields={"invitation": invitation},
+            audited={"role": role, "invitation": invitation.pk},
         )
     return locked
 
@@ -250,19 +270,8 @@ def join_request_reject(*, actor: User, join_request: JoinRequest, reason: str) 
         )
     with transaction.atomic():
         locked = _lock_pending(join_request)
-        locked.status = JoinRequestStatus.REJECTED
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.rejection_reason = reason
-        locked.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
         # The reason is the person's correspondence, deleted with the rest: not in the audit log.
-        audit_record(
-            actor=actor,
-            action="join_request.rejected",
-            obj=locked,
-            before={"status": JoinRequestStatus.PENDING},
-            after={"status": locked.status},
-        )
+        _decide(locked, actor=actor, status=JoinRequestStatus.REJECTED, fields={"rejection_reason": reason})
         # robust: a mail server that is down is logged; the decision stands.
         transaction.on_commit(partial(_send_rejection_email, join_request_id=locked.pk), robust=True)
     return locked
