@@ -139,12 +139,9 @@ class Grid:
     def cells(self) -> list[Cell]:
         return [self.record(m, s).cell() for m in self.municipalities for s in self.solutions]
 
-    def cells_at(self, phases: dict[tuple[str, int], Phase]) -> list[Cell]:
-        """The cells with the phases of an earlier time (see grid_phases_at); other fields as today."""
-        return self.cells_over_time([phases])[0]
-
     def cells_over_time(self, snapshots: list[dict[tuple[str, int], Phase]]) -> list[list[Cell]]:
-        """cells_at for several times: a cell whose phase was the same then is today's cell, reused."""
+        """The cells with the phases of earlier times (see grid_phases_at), other fields as today; one
+        list per time. A cell whose phase was the same then is today's cell, reused."""
         keys = [(m.number, s.pk) for m in self.municipalities for s in self.solutions]
         today = self.cells()
         result = []

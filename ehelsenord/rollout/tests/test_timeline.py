@@ -185,7 +185,7 @@ def test_phases_at_applying_the_changes_forward_from_the_earliest_time_gives_the
     assert state == history.current
 
 
-# --- grid_phases_at and Grid.cells_at (database) -----------------------------------------------
+# --- grid_phases_at and Grid.cells_over_time (database) -------------------------------------------
 
 
 @pytest.fixture
@@ -341,13 +341,13 @@ def test_grid_phases_at_stays_one_query_for_the_whole_country(
 
 
 @pytest.mark.django_db
-def test_cells_at_gives_the_cells_with_the_earlier_phases_and_todays_other_fields(
+def test_cells_over_time_gives_the_cells_with_the_earlier_phases_and_todays_other_fields(
     bodo: Any, rost: Any, pll: Solution, helsenettet: Solution, history: datetime
 ) -> None:
     now = history
     grid = rollout_grid(municipalities=[bodo, rost], solutions=[pll, helsenettet])
     (then,) = grid_phases_at(grid, [now - timedelta(days=30)])
-    assert grid.cells_at(then) == [
+    assert grid.cells_over_time([then])[0] == [
         Cell(
             "1804",
             bodo.county_id,
@@ -371,19 +371,19 @@ def test_cells_at_gives_the_cells_with_the_earlier_phases_and_todays_other_field
     ]
     # Today's cells for comparison, and the score then and now.
     assert [cell.phase for cell in grid.cells()] == ["i_drift", "ikke_medlem", "ikke_startet", "avtaler_signert"]
-    assert maturity(grid.cells_at(then))["1804"].score == pytest.approx(0.3)  # (3 + 0) / 10
+    assert maturity(grid.cells_over_time([then])[0])["1804"].score == pytest.approx(0.3)  # (3 + 0) / 10
     assert maturity(grid.cells())["1804"].score == pytest.approx(0.4)  # (4 + 0) / 10
     assert maturity(grid.cells())["1856"].score == pytest.approx(0.2)  # (0 + 2) / 10
 
 
 @pytest.mark.django_db
-def test_cells_at_without_earlier_phases_is_todays_cells(
+def test_cells_over_time_without_earlier_phases_is_todays_cells(
     bodo: Any, rost: Any, pll: Solution, helsenettet: Solution, history: datetime
 ) -> None:
     grid = rollout_grid(municipalities=[bodo, rost], solutions=[pll, helsenettet])
-    assert grid.cells_at({}) == grid.cells()
+    assert grid.cells_over_time([{}])[0] == grid.cells()
     (today,) = grid_phases_at(grid, [history])
-    assert grid.cells_at(today) == grid.cells()
+    assert grid.cells_over_time([today])[0] == grid.cells()
 
 
 def test_a_before_value_that_is_no_phase_counts_as_the_first_phase_never_as_today(
