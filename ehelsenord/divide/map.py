@@ -75,6 +75,11 @@ def band_label(band_index: int) -> str:
     return f"{low}–{low + size - 1} %" if band_index < BANDS - 1 else f"{low}–100 %"
 
 
+def band_labels() -> list[str]:
+    """Every band's label, lowest first: "0–19 %", …, "80–100 %"."""
+    return [band_label(index) for index in range(BANDS)]
+
+
 def map_data(data: DivideData, colour: str) -> MapColour:
     """Tiles for every municipality of the area, coloured by maturity or by the phase of the solution `colour`."""
     municipalities = data.municipalities

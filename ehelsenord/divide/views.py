@@ -13,8 +13,8 @@ from django.views.decorators.http import require_safe
 
 from ehelsenord.core.http import AuthedRequest
 from ehelsenord.divide import charts, reports
-from ehelsenord.divide.map import band_label, map_data
-from ehelsenord.divide.maturity import BANDS, BEHIND_BY, MAX_POINTS, MIN_PEERS, STAGE_POINTS
+from ehelsenord.divide.map import band_labels, map_data
+from ehelsenord.divide.maturity import BEHIND_BY, MAX_POINTS, MIN_PEERS, STAGE_POINTS
 from ehelsenord.divide.selectors import Selection, divide_data, selection_from, trend, trend_figures
 from ehelsenord.municipalities.selectors import area_param, area_reaches_outside_region
 from ehelsenord.rollout.matrix import area_label
@@ -31,10 +31,6 @@ def _query(selection: Selection, **extra: str) -> str:
         params += [("losning", slug) for slug in selection.slugs]
     params += list(extra.items())
     return urlencode(params)
-
-
-def band_labels() -> list[str]:
-    return [band_label(index) for index in range(BANDS)]
 
 
 def _context(selection: Selection, **more: Any) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from ehelsenord.divide.map import MATURITY, band_label, map_data
-from ehelsenord.divide.maturity import BANDS, BEHIND_BY, MAX_POINTS, MIN_PEERS, STAGE_POINTS
+from ehelsenord.divide.map import MATURITY, band_labels, map_data
+from ehelsenord.divide.maturity import BEHIND_BY, MAX_POINTS, MIN_PEERS, STAGE_POINTS
 from ehelsenord.divide.selectors import DivideData, TrendPoint, trend_figures
 from ehelsenord.municipalities.selectors import area_reaches_outside_region
 
@@ -39,7 +39,6 @@ def report_html(report: Report) -> str:
     """The whole report as an HTML document for WeasyPrint."""
     data = report.data
     colour = map_data(data, MATURITY)
-    band_labels = [band_label(index) for index in range(BANDS)]
     return render_to_string(
         "divide/report_pdf.html",
         {
@@ -51,7 +50,7 @@ def report_html(report: Report) -> str:
             "outside_region": area_reaches_outside_region(data.selection.area),
             "colour": colour,
             "no_legend": [],  # the map's own legend cannot reach its patterns in WeasyPrint: report_legend.html
-            "bands": list(zip(band_labels, data.total.distribution, strict=True)),
+            "bands": list(zip(band_labels(), data.total.distribution, strict=True)),
             "trend": trend_figures(data, report.points),
             "stage_points": [(str(stage.label), points) for stage, points in STAGE_POINTS.items()],
             "max_points": MAX_POINTS,
